@@ -1,0 +1,29 @@
+"""Template filters for GOV.UK Design System patterns."""
+
+from django import forms, template
+
+register = template.Library()
+
+_CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+@register.filter
+def error_anchor(bound_field) -> str:
+    """The id an error-summary link must point at: the first input of the field.
+
+    Radios and checkboxes are numbered from 1 by crispy-forms-gds (`id_kind_1`); a date's
+    day/month/year inputs are Django subwidgets numbered from 0 (`id_born_0`).
+    """
+    widget = bound_field.field.widget
+    if isinstance(widget, _CHOICE_WIDGETS):
+        return f"{bound_field.auto_id}_1"
+    if isinstance(widget, forms.MultiWidget):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id
+
+
+@register.filter
+def first_field_anchor(form) -> str:
+    """Where a link to an error about the whole form goes: the form's first field."""
+    fields = form.visible_fields()
+    return error_anchor(fields[0]) if fields else "main-content"

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from accounts.views import home
+
+# The site administration signs people in through the service's own page (with its lockout).
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "PEP Portal administration"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("account/", include("accounts.urls")),
+    path("", include("children.urls")),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="pages/accessibility.html"),
+        name="accessibility",
+    ),
+    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("admin/", admin.site.urls),
+]
