@@ -4,6 +4,14 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 
 
+def govuk_helper(*fields) -> FormHelper:
+    """A crispy-forms-gds helper for a form whose <form> tag and error summary the page renders."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*fields)
+    return helper
+
+
 class SignInForm(auth_forms.AuthenticationForm):
     """Email and password. A failure never says whether the email address exists."""
 
@@ -29,11 +37,10 @@ class SignInForm(auth_forms.AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = govuk_helper(
             Field.text("username", field_width=Fluid.TWO_THIRDS),
             Field.text("password", field_width=Fluid.TWO_THIRDS),
-            Button("submit", "Sign in"),
+            Button("submit", "Sign in", type="submit"),
         )
 
     def clean_username(self):
@@ -53,22 +60,21 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = govuk_helper(
             Field.text("email", field_width=Fluid.TWO_THIRDS),
-            Button("submit", "Send the link"),
+            Button("submit", "Send the link", type="submit"),
         )
 
     def get_users(self, email):
         return super().get_users(email.lower())
 
 
-def _new_password_layout(*extra):
-    return Layout(
+def _new_password_helper(*extra) -> FormHelper:
+    return govuk_helper(
         *extra,
         Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
         Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
-        Button("submit", "Save the new password"),
+        Button("submit", "Save the new password", type="submit"),
     )
 
 
@@ -77,8 +83,7 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
-        self.helper = FormHelper()
-        self.helper.layout = _new_password_layout()
+        self.helper = _new_password_helper()
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
@@ -92,10 +97,7 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         self.fields["old_password"].error_messages["required"] = "Enter your current password"
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
-        self.helper = FormHelper()
-        self.helper.layout = _new_password_layout(
-            Field.text("old_password", field_width=Fluid.TWO_THIRDS)
-        )
+        self.helper = _new_password_helper(Field.text("old_password", field_width=Fluid.TWO_THIRDS))
 
 
 __all__ = ["PasswordChangeForm", "PasswordResetForm", "SetPasswordForm", "SignInForm"]

@@ -1,3 +1,9 @@
 from django.contrib import admin
 
-# Register your models here.
+from .models import Term
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["virtual_school", "academic_year", "name", "start_date", "end_date"]
+    list_filter = ["virtual_school", "academic_year"]

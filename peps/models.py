@@ -12,7 +12,9 @@ class Term(models.Model):
         SPRING = "spring", "Spring"
         SUMMER = "summer", "Summer"
 
-    virtual_school = models.ForeignKey(VirtualSchool, on_delete=models.CASCADE, related_name="terms")
+    virtual_school = models.ForeignKey(
+        VirtualSchool, on_delete=models.CASCADE, related_name="terms"
+    )
     academic_year = models.PositiveSmallIntegerField(
         help_text="The calendar year the academic year starts in: 2026 for 2026 to 2027"
     )

@@ -1,0 +1,47 @@
+# PEP Portal. `make run` for a demo, `make test` for the whole suite; `make help` lists the rest.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Local development and tests run in DEBUG unless the environment says otherwise.
+export DEBUG ?= true
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint migrations-check worker beat frontend lock
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,postgres,production]'
+	touch $@
+
+install: $(BIN)/.installed ## Create .venv and install the pinned dependencies
+
+run: install ## Migrate, seed the demo and serve http://127.0.0.1:8000
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install ## Run the whole suite (SQLite and in-process Celery unless DATABASE_URL / REDIS_URL are set)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install ## Check the code with ruff (lint and format)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrations-check: install ## Fail if a model change has no migration
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+worker: install ## Run a Celery worker (needs REDIS_URL)
+	$(BIN)/celery -A pep_portal worker --loglevel=INFO
+
+beat: install ## Run Celery beat, which sends the scheduled jobs (needs REDIS_URL)
+	$(BIN)/celery -A pep_portal beat --loglevel=INFO
+
+frontend: ## Recompile GOV.UK Frontend into static/ (needs Node; the output is committed)
+	bash frontend/build.sh
+
+lock: install ## Re-pin every dependency into requirements.lock
+	$(BIN)/pip freeze --exclude-editable > requirements.lock

@@ -1,0 +1,79 @@
+"""Walk every URL pattern: anonymous people are sent to sign in, except from public pages."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Role
+from tests.accounts.factories import UserFactory
+
+# Pages anyone may open, with what an anonymous GET gets.
+PUBLIC = {
+    "accounts:sign_in": 200,
+    "accounts:sign_out": 405,  # POST only
+    "accounts:password_reset": 200,
+    "accounts:password_reset_done": 200,
+    "accounts:password_reset_confirm": 200,  # says the link does not work
+    "accounts:password_reset_complete": 200,
+    "accessibility": 200,
+    "privacy": 200,
+}
+# The site administration has its own sweep below (it sends people to its own sign-in URL).
+SKIP_NAMESPACES = {"admin"}
+DUMMY_KWARGS = {"uidb64": "MQ", "token": "set-password", "pk": 1, "child_id": 1, "pep_id": 1}
+
+
+def _named_patterns(resolver: URLResolver, namespace: str | None = None):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or namespace
+            if inner in SKIP_NAMESPACES:
+                continue
+            yield from _named_patterns(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
+
+
+def _url(name: str, pattern: URLPattern) -> str:
+    kwargs = {key: DUMMY_KWARGS[key] for key in pattern.pattern.regex.groupindex}
+    return reverse(name, kwargs=kwargs)
+
+
+ALL = sorted({name: pattern for name, pattern in _named_patterns(get_resolver())}.items())
+
+
+def test_the_sweep_finds_every_url():
+    # Raise this number as pages are added: a sweep that finds nothing would prove nothing.
+    assert len(ALL) >= 14
+    assert set(PUBLIC) <= {name for name, _ in ALL}
+
+
+@pytest.mark.parametrize(("name", "pattern"), ALL, ids=[name for name, _ in ALL])
+def test_anonymous_get(client, db, name, pattern):
+    url = _url(name, pattern)
+    response = client.get(url)
+    if name in PUBLIC:
+        assert response.status_code == PUBLIC[name]
+    else:
+        assert response.status_code == 302, name
+        assert response.url.startswith(reverse("accounts:sign_in") + "?next=")
+
+
+def test_site_administration_needs_sign_in(client, db):
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:sign_in"))
+
+
+@pytest.mark.parametrize(("name", "pattern"), ALL, ids=[name for name, _ in ALL])
+def test_a_carer_reaches_nothing_but_their_own_home(client, db, name, pattern):
+    """The role with the least access: every signed-in page but their own is refused."""
+    client.force_login(UserFactory(role=Role.CARER))
+    response = client.get(_url(name, pattern))
+    allowed = {"children:carer_home", "accounts:password_change"}
+    if name in PUBLIC:
+        assert response.status_code in (200, 302, 405)
+    elif name in allowed:
+        assert response.status_code == 200
+    elif name == "home":
+        assert response.url == reverse("children:carer_home")
+    else:
+        assert response.status_code in (403, 404), name
