@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from .models import School, SchoolMembership, User, VirtualSchool
-from .services import user_sync_role_group
+from .services import user_sync_groups
 
 
 class SchoolMembershipInline(admin.TabularInline):
@@ -61,7 +61,7 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        user_sync_role_group(user=form.instance)
+        user_sync_groups(user=form.instance)
 
 
 @admin.register(VirtualSchool)

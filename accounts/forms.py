@@ -1,15 +1,9 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fluid, Layout
+from crispy_forms_gds.layout import Button, Field, Fluid
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
-
-def govuk_helper(*fields) -> FormHelper:
-    """A crispy-forms-gds helper for a form whose <form> tag and error summary the page renders."""
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.layout = Layout(*fields)
-    return helper
+from .govuk_forms import govuk_helper
 
 
 class SignInForm(auth_forms.AuthenticationForm):

@@ -60,6 +60,16 @@ def group_name(role: str) -> str:
     return Role(role).label
 
 
+def virtual_school_staff_group_name(virtual_school_id: int) -> str:
+    """The group of one Virtual School's officers and head: it holds access to its children."""
+    return f"Virtual School {virtual_school_id} staff"
+
+
+def school_staff_group_name(school_id: int) -> str:
+    """The group of one school's designated teachers: it holds access to children on roll."""
+    return f"School {school_id} designated teachers"
+
+
 def sync_role_groups(*, group_model, permission_model) -> None:
     """Create a group per role and give it exactly the permissions listed above."""
     for role in Role:

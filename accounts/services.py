@@ -15,7 +15,7 @@ from .models import (
     User,
     VirtualSchool,
 )
-from .roles import group_name
+from .roles import group_name, school_staff_group_name, virtual_school_staff_group_name
 
 
 def _check_organisation(*, role: str, virtual_school: VirtualSchool | None, schools) -> None:
@@ -29,9 +29,21 @@ def _check_organisation(*, role: str, virtual_school: VirtualSchool | None, scho
         raise ValidationError({"schools": "Only designated teachers are linked to schools"})
 
 
-def user_sync_role_group(*, user: User) -> None:
-    """Put the user in exactly the group of their role."""
-    user.groups.set([Group.objects.get(name=group_name(user.role))])
+def user_sync_groups(*, user: User) -> None:
+    """Put the user in exactly the groups that follow from their role and organisations.
+
+    The role's group carries model permissions; the Virtual School staff group and each
+    school's designated-teacher group carry object permissions on children (children/access.py).
+    """
+    names = [group_name(user.role)]
+    if user.is_virtual_school_staff and user.virtual_school_id:
+        names.append(virtual_school_staff_group_name(user.virtual_school_id))
+    if user.role == Role.DESIGNATED_TEACHER:
+        names += [
+            school_staff_group_name(s)
+            for s in user.school_memberships.values_list("school_id", flat=True)
+        ]
+    user.groups.set([Group.objects.get_or_create(name=name)[0] for name in names])
 
 
 @transaction.atomic
@@ -56,5 +68,5 @@ def user_create(
     )
     for school in schools:
         SchoolMembership.objects.create(user=user, school=school)
-    user_sync_role_group(user=user)
+    user_sync_groups(user=user)
     return user

@@ -3,8 +3,9 @@ from datetime import date
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from accounts.models import VirtualSchool
+from accounts.models import School, User, VirtualSchool
 
 from .school_year import key_stage_for, year_group_for, year_group_label
 from .upn import validate_upn
@@ -74,6 +75,7 @@ class Child(models.Model):
     class Meta:
         ordering = ["legal_last_name", "legal_first_name"]
         verbose_name_plural = "children"
+        permissions = [("view_signed_off_peps", "Can see and download signed-off PEPs")]
         constraints = [
             models.UniqueConstraint(
                 fields=["upn"], condition=~Q(upn=""), name="child_upn_unique_when_given"
@@ -114,3 +116,160 @@ class Child(models.Model):
     @property
     def key_stage(self) -> str:
         return key_stage_for(self.year_group())
+
+
+def _open_or_after(start_field: str = "start_date", end_field: str = "end_date") -> Q:
+    return Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gte": F(start_field)})
+
+
+class Period(models.Model):
+    """Something that starts and, once it has happened, ends: the end is the day it ended.
+
+    A record with no end is the current one. Periods of one kind for one child never overlap
+    (checked by the services, which hold a lock on the child): [start, end) half-open, so a
+    new one may start on the day the last one ended.
+    """
+
+    start_date = models.DateField("Start date")
+    end_date = models.DateField("End date", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None
+
+
+class Enrolment(Period):
+    """A child on roll at a school: their education history, and who teaches them now."""
+
+    class AttendancePattern(models.TextChoices):
+        FULL_TIME = "full_time", "Full time"
+        PART_TIME = "part_time", "Part time"
+        REDUCED_TIMETABLE = "reduced_timetable", "Reduced timetable"
+        ALTERNATIVE_PROVISION = "alternative_provision", "Alternative provision"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="enrolments")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrolments")
+    year_group = models.SmallIntegerField(
+        "Year group on joining", null=True, blank=True, help_text="-2 pre-school to 14"
+    )
+    attendance_pattern = models.CharField(
+        max_length=30, choices=AttendancePattern.choices, default=AttendancePattern.FULL_TIME
+    )
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(end_date__isnull=True), name="one_current_school"
+            ),
+            models.CheckConstraint(name="enrolment_ends_after_start", condition=_open_or_after()),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school.name} from {self.start_date:%-d %B %Y}"
+
+
+class SocialWorkerAllocation(Period):
+    """The social worker responsible for a child, with the history of who held the case."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="allocations")
+    social_worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="allocations")
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(end_date__isnull=True),
+                name="one_current_social_worker",
+            ),
+            models.CheckConstraint(name="allocation_ends_after_start", condition=_open_or_after()),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.social_worker} from {self.start_date:%-d %B %Y}"
+
+
+class Placement(Period):
+    """Where, and with whom, a child lives."""
+
+    class PlacementType(models.TextChoices):
+        FOSTER_CARE = "foster_care", "Foster care (council carers)"
+        AGENCY_FOSTER_CARE = "agency_foster_care", "Foster care (independent agency)"
+        KINSHIP = "kinship", "Kinship or connected carers"
+        CHILDRENS_HOME = "childrens_home", "Children's home"
+        RESIDENTIAL_SCHOOL = "residential_school", "Residential school"
+        SUPPORTED_ACCOMMODATION = "supported_accommodation", "Supported accommodation"
+        PLACED_WITH_PARENTS = "placed_with_parents", "Placed with parents"
+        ADOPTION = "adoption", "Placed for adoption"
+        SECURE = "secure", "Secure children's home"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
+    placement_type = models.CharField(max_length=30, choices=PlacementType.choices)
+    carers = models.ManyToManyField(User, related_name="placements", blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(end_date__isnull=True), name="one_current_placement"
+            ),
+            models.CheckConstraint(name="placement_ends_after_start", condition=_open_or_after()),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_placement_type_display()} from {self.start_date:%-d %B %Y}"
+
+
+class AccessGrant(models.Model):
+    """Access given by the Virtual School to one more person, until a date.
+
+    For an independent reviewing officer before a care-plan review, or a school colleague a
+    designated teacher delegates to. Read-only; it ends on `expires_on` or when revoked.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="access_grants")
+    grantee = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_grants")
+    reason = models.CharField(max_length=200)
+    expires_on = models.DateField("Access ends on", help_text="Access stops at the end of this day")
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.grantee} until {self.expires_on:%-d %B %Y}"
+
+    def is_live(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.revoked_at is None and self.expires_on >= today
+
+
+class ChildUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian's per-user permission on a child, with a real foreign key.
+
+    Written only by `children/access.py`. `expires_on` is set for explicit grants alone; access
+    checks in `access.py` ignore rows past it, so an expired grant stops at once.
+    """
+
+    content_object = models.ForeignKey(Child, on_delete=models.CASCADE)
+    expires_on = models.DateField(null=True, blank=True)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        pass
+
+
+class ChildGroupObjectPermission(GroupObjectPermissionBase):
+    """django-guardian's per-group permission on a child (Virtual School staff, a school's
+    designated teachers), with a real foreign key. Written only by `children/access.py`."""
+
+    content_object = models.ForeignKey(Child, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        pass

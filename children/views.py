@@ -1,32 +1,351 @@
-"""Each role's home page. The lists fill as children, allocations and placements arrive."""
+"""Pages about children. Every child is fetched through `child_get_for_user`; every write goes
+through `children.services`."""
 
-from django.shortcuts import render
+from copy import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import role_required
-from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
+from accounts.govuk_forms import raise_on_form
+from accounts.models import VIRTUAL_SCHOOL_STAFF, Role, School
+from audit.models import AuditEvent
+
+from . import selectors, services
+from .forms import (
+    AccessGrantForm,
+    ChildForm,
+    ChildSearchForm,
+    EndDateForm,
+    EnrolmentForm,
+    PlacementForm,
+    TransferForm,
+)
+from .models import Child
+
+PAGE_SIZE = 25
 
 
 @role_required(Role.SOCIAL_WORKER)
 def caseload(request):
-    return render(request, "children/caseload.html", {"children": []})
+    children = selectors.caseload_for(user=request.user)
+    return render(request, "children/caseload.html", {"children": children})
 
 
 @role_required(Role.DESIGNATED_TEACHER)
 def school_children(request):
     schools = request.user.schools.all()
-    return render(request, "children/school_children.html", {"schools": schools, "children": []})
+    children = selectors.children_at_schools_of(user=request.user)
+    return render(
+        request, "children/school_children.html", {"schools": schools, "children": children}
+    )
 
 
 @role_required(*VIRTUAL_SCHOOL_STAFF)
 def virtual_school_children(request):
-    return render(request, "children/virtual_school_children.html", {"children": []})
+    virtual_school_id = request.user.virtual_school_id
+    form = ChildSearchForm(
+        request.GET or None,
+        schools=School.objects.filter(
+            enrolments__child__virtual_school_id=virtual_school_id,
+            enrolments__end_date__isnull=True,
+        )
+        .distinct()
+        .order_by("name"),
+        social_workers=selectors.social_workers_of(virtual_school_id),
+        key_stages=list(selectors.KEY_STAGES),
+    )
+    filters = selectors.ChildFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ChildFilters(
+            search=data["search"],
+            school_id=data["school"].pk if data["school"] else None,
+            social_worker_id=data["social_worker"].pk if data["social_worker"] else None,
+            year_group=data["year_group"],
+            key_stage=data["key_stage"],
+            sen_status=data["sen_status"],
+        )
+    children = selectors.children_of_virtual_school(user=request.user, filters=filters)
+    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "children/virtual_school_children.html",
+        {"form": form, "page": page, "children": page.object_list, "query": query.urlencode()},
+    )
 
 
 @role_required(Role.CARER)
 def carer_home(request):
-    return render(request, "children/carer_home.html", {"children": []})
+    children = selectors.children_placed_with(user=request.user)
+    return render(request, "children/carer_home.html", {"children": children})
 
 
 @role_required(Role.REVIEWING_OFFICER)
 def reviewing(request):
-    return render(request, "children/reviewing.html", {"children": []})
+    children = selectors.children_reviewed_by(user=request.user)
+    return render(request, "children/reviewing.html", {"children": children})
+
+
+@login_required
+def child_detail(request, child_id):
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id)
+    services.child_record_view(actor=request.user, child=child)
+    can_change = request.user.is_virtual_school_staff
+    context = {
+        "child": child,
+        "can_change": can_change,
+        **selectors.child_history(child=child),
+    }
+    return render(request, "children/child_detail.html", context)
+
+
+def _form_page(request, *, form, title, heading, child=None, back=None, intro=""):
+    return render(
+        request,
+        "children/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "heading": heading,
+            "child": child,
+            "back": back,
+            "intro": intro,
+        },
+    )
+
+
+def _saved(request, child: Child, message: str):
+    messages.success(request, message)
+    return redirect("children:detail", child_id=child.pk)
+
+
+@role_required(*VIRTUAL_SCHOOL_STAFF)
+@require_http_methods(["GET", "POST"])
+def child_create(request):
+    form = ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.child_create(
+                actor=request.user, virtual_school=request.user.virtual_school, **form.cleaned_data
+            )
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            return _saved(request, child, f"{child.display_name} has been added")
+    return _form_page(
+        request,
+        form=form,
+        title="Add a child",
+        heading="Add a child",
+        back=reverse("children:virtual_school_children"),
+        intro="Add a child your council looks after. Then record their school, social worker "
+        "and placement.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_edit(request, child_id):
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
+    # The form works on a copy: the service re-reads and locks the row it changes.
+    form = ChildForm(request.POST or None, instance=copy(child))
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.child_update(actor=request.user, child=child, **fields)
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            return _saved(request, child, "The child's details have been saved")
+    return _form_page(
+        request,
+        form=form,
+        title="Change the child's details",
+        heading="Change the child's details",
+        child=child,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_add(request, child_id):
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
+    has_current = child.enrolments.filter(end_date__isnull=True).exists()
+    form = EnrolmentForm(request.POST or None, has_current=has_current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_start(actor=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            return _saved(request, child, "The school has been recorded")
+    return _form_page(request, form=form, title="Add a school", heading="Add a school", child=child)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_end(request, child_id, enrolment_id):
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
+    enrolment = get_object_or_404(child.enrolments.select_related("school"), pk=enrolment_id)
+    form = EndDateForm(request.POST or None, button="End the enrolment")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_end(actor=request.user, enrolment=enrolment, **form.cleaned_data)
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            return _saved(request, child, f"The child has left {enrolment.school.name}")
+    return _form_page(
+        request,
+        form=form,
+        title="End the enrolment",
+        heading=f"When did the child leave {enrolment.school.name}?",
+        child=child,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_case(request, child_id):
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
+    current = child.allocations.filter(end_date__isnull=True).select_related("social_worker")
+    current = current.first()
+    social_workers = selectors.social_workers_of(child.virtual_school_id)
+    if current is not None:
+        social_workers = social_workers.exclude(pk=current.social_worker_id)
+    form = TransferForm(request.POST or None, social_workers=social_workers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocation = services.child_transfer_case(
+                actor=request.user, child=child, social_worker=form.cleaned_data["social_worker"]
+            )
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            return _saved(
+                request, child, f"The case has been transferred to {allocation.social_worker}"
+            )
+    intro = (
+        f"The case is held by {current.social_worker}. They lose access to the child's record "
+        "as soon as you transfer it; the new social worker is emailed."
+        if current
+        else "No social worker holds the case. The social worker you choose is emailed."
+    )
+    return _form_page(
+        request,
+        form=form,
+        title="Transfer the case",
+        heading="Transfer the case to another social worker",
+        child=child,
+        intro=intro,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def placement_add(request, child_id):
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
+    has_current = child.placements.filter(end_date__isnull=True).exists()
+    form = PlacementForm(request.POST or None, has_current=has_current)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.placement_start(
+                actor=request.user,
+                child=child,
+                placement_type=data["placement_type"],
+                carers=form.carers(),
+                start_date=data["start_date"],
+                replaces_current=data.get("replaces_current", False),
+            )
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            return _saved(request, child, "The placement has been recorded")
+    return _form_page(
+        request, form=form, title="Add a placement", heading="Add a placement", child=child
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def placement_end(request, child_id, placement_id):
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
+    placement = get_object_or_404(child.placements, pk=placement_id)
+    form = EndDateForm(request.POST or None, button="End the placement")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_end(actor=request.user, placement=placement, **form.cleaned_data)
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            return _saved(request, child, "The placement has ended")
+    return _form_page(
+        request,
+        form=form,
+        title="End the placement",
+        heading="When did the placement end?",
+        child=child,
+        intro="Its carers stop seeing the child's PEPs at once.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def access_grant_add(request, child_id):
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
+    form = AccessGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.access_grant_create(
+                actor=request.user, child=child, **form.cleaned_data
+            )
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            return _saved(
+                request,
+                child,
+                f"{grant.grantee} can read the record until {grant.expires_on:%-d %B %Y}",
+            )
+    return _form_page(
+        request,
+        form=form,
+        title="Give someone access",
+        heading="Give someone read-only access",
+        child=child,
+        intro="For example, the independent reviewing officer before a care plan review, or a "
+        "colleague a designated teacher delegates to.",
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def access_grant_revoke(request, child_id, grant_id):
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
+    grant = get_object_or_404(child.access_grants.select_related("grantee"), pk=grant_id)
+    try:
+        services.access_grant_revoke(actor=request.user, grant=grant)
+    except ValidationError as error:
+        messages.info(request, error.messages[0])
+        return redirect("children:detail", child_id=child.pk)
+    return _saved(request, child, f"{grant.grantee} can no longer read the record")
+
+
+@login_required
+def child_audit(request, child_id):
+    """The child's audit trail, for the Virtual School head."""
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
+    if request.user.role != Role.VIRTUAL_SCHOOL_HEAD:
+        raise PermissionDenied
+    events = AuditEvent.objects.filter(child=child).select_related("actor")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "children/child_audit.html", {"child": child, "page": page})

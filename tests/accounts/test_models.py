@@ -25,15 +25,19 @@ def test_groups_hold_the_listed_permissions(db):
     assert not Group.objects.get(name=group_name(Role.CARER)).permissions.exists()
 
 
-def test_user_create_puts_the_user_in_their_role_group(db):
+def test_user_create_puts_the_user_in_their_role_and_school_groups(db):
+    school = SchoolFactory()
     user = user_create(
         email="Teacher@School.example",
         full_name="T",
         role=Role.DESIGNATED_TEACHER,
-        schools=[SchoolFactory()],
+        schools=[school],
     )
     assert user.email == "teacher@school.example"
-    assert list(user.groups.values_list("name", flat=True)) == ["Designated teacher"]
+    assert set(user.groups.values_list("name", flat=True)) == {
+        "Designated teacher",
+        f"School {school.pk} designated teachers",
+    }
     assert user.schools.count() == 1
     assert user.has_perm("accounts.view_school")
 
@@ -77,6 +81,20 @@ def test_emails_are_unique_whatever_their_case(db):
     user_create(email="sam@example.org", full_name="Sam", role=Role.CARER)
     with pytest.raises(IntegrityError):
         user_create(email="SAM@example.org", full_name="Sam", role=Role.CARER)
+
+
+def test_virtual_school_staff_join_their_virtual_schools_group(db):
+    virtual_school = VirtualSchoolFactory()
+    user = user_create(
+        email="o@example.org",
+        full_name="O",
+        role=Role.VIRTUAL_SCHOOL_OFFICER,
+        virtual_school=virtual_school,
+    )
+    assert set(user.groups.values_list("name", flat=True)) == {
+        "Virtual School officer",
+        f"Virtual School {virtual_school.pk} staff",
+    }
 
 
 def test_create_superuser_is_a_system_administrator(db):

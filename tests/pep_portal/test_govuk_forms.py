@@ -8,7 +8,7 @@ from django import forms
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from accounts.forms import govuk_helper
+from accounts.govuk_forms import govuk_helper
 
 
 class EveryKindOfFieldForm(forms.Form):

@@ -10,22 +10,37 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Role, School, User, VirtualSchool
 from accounts.services import user_create
-from children.models import Child
+from children.models import Child, Placement
 from children.school_year import academic_year_of
+from children.services import (
+    access_grant_create,
+    child_create,
+    child_transfer_case,
+    enrolment_start,
+    placement_start,
+)
 from children.upn import upn_check_letter
 from peps.models import Term
 
 DEMO_PASSWORD = "pep-portal-demo"  # noqa: S105 - published on purpose, for the demo only
 
-VIRTUAL_SCHOOL = {
-    "name": "Northshire Virtual School",
-    "council": "Northshire County Council",
-    "local_authority_code": "990",
-    "email": "virtual.school@northshire.example",
+VIRTUAL_SCHOOLS = {
+    "990": {
+        "name": "Northshire Virtual School",
+        "council": "Northshire County Council",
+        "email": "virtual.school@northshire.example",
+    },
+    # A second council, so that access across councils can be tried in the demo.
+    "991": {
+        "name": "Westshire Virtual School",
+        "council": "Westshire Council",
+        "email": "virtual.school@westshire.example",
+    },
 }
 
 SCHOOLS = (
@@ -35,16 +50,24 @@ SCHOOLS = (
     ("991003", "Westbrook High School", "Westshire Council", School.Phase.SECONDARY),
 )
 
-# (email, name, role, belongs to the Virtual School, school URNs)
+# (email, name, role, Virtual School code, school URNs). The first seven, one per role, are the
+# README's demo sign-ins; the rest give every persona of the access rules a face.
 PEOPLE = (
-    ("social.worker@northshire.example", "Sam Okafor", Role.SOCIAL_WORKER, True, ()),
-    ("teacher@riverside.example", "Dana Whitfield", Role.DESIGNATED_TEACHER, False, ("990001",)),
-    ("officer@northshire.example", "Priya Shah", Role.VIRTUAL_SCHOOL_OFFICER, True, ()),
-    ("head@northshire.example", "Martin Hale", Role.VIRTUAL_SCHOOL_HEAD, True, ()),
-    ("carer@northshire.example", "Jo Bennett", Role.CARER, False, ()),
-    ("iro@northshire.example", "Ruth Adeyemi", Role.REVIEWING_OFFICER, False, ()),
-    ("admin@northshire.example", "Alex Morgan", Role.SYSTEM_ADMINISTRATOR, False, ()),
-)
+    ("social.worker@northshire.example", "Sam Okafor", Role.SOCIAL_WORKER, "990", ()),
+    ("teacher@riverside.example", "Dana Whitfield", Role.DESIGNATED_TEACHER, None, ("990001",)),
+    ("officer@northshire.example", "Priya Shah", Role.VIRTUAL_SCHOOL_OFFICER, "990", ()),
+    ("head@northshire.example", "Martin Hale", Role.VIRTUAL_SCHOOL_HEAD, "990", ()),
+    ("carer@northshire.example", "Jo Bennett", Role.CARER, None, ()),
+    ("iro@northshire.example", "Ruth Adeyemi", Role.REVIEWING_OFFICER, None, ()),
+    ("admin@northshire.example", "Alex Morgan", Role.SYSTEM_ADMINISTRATOR, None, ()),
+    ("second.social.worker@northshire.example", "Chris Doyle", Role.SOCIAL_WORKER, "990", ()),
+    ("teacher@westbrook.example", "Lee Carter", Role.DESIGNATED_TEACHER, None, ("991003",)),
+    ("teacher@northshire-academy.example", "Nadia Rahman", Role.DESIGNATED_TEACHER, None,
+     ("990002",)),
+    ("second.carer@northshire.example", "Pat Evans", Role.CARER, None, ()),
+    ("officer@westshire.example", "Tom Reid", Role.VIRTUAL_SCHOOL_OFFICER, "991", ()),
+    ("social.worker@westshire.example", "Amy Lowe", Role.SOCIAL_WORKER, "991", ()),
+)  # fmt: skip
 
 CHILD_NAMES = (
     ("Ava", "Thompson"), ("Leo", "Patel"), ("Maya", "Jones"), ("Noah", "Williams"),
@@ -119,23 +142,28 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a published password; it runs only with "
                 "DEBUG=true (or --force on a throwaway database)."
             )
-        with transaction.atomic():
-            virtual_school = self._virtual_school()
-            self._terms(virtual_school)
+        # The demo's case transfers would each email a social worker: keep those in memory.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
+            virtual_schools = self._virtual_schools()
+            for virtual_school in virtual_schools.values():
+                self._terms(virtual_school)
             schools = self._schools()
-            people = self._people(virtual_school, schools)
-            children = self._children(virtual_school)
+            people = self._people(virtual_schools, schools)
+            children = self._children(people, schools)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"{len(children)} children, {len(schools)} schools.")
         self.stdout.write(f"Sign in at /account/sign-in/ with password: {DEMO_PASSWORD}")
-        for user in people:
+        for user in people.values():
             self.stdout.write(f"  {user.get_role_display():32} {user.email}")
 
-    def _virtual_school(self) -> VirtualSchool:
-        virtual_school, _ = VirtualSchool.objects.get_or_create(
-            local_authority_code=VIRTUAL_SCHOOL["local_authority_code"], defaults=VIRTUAL_SCHOOL
-        )
-        return virtual_school
+    def _virtual_schools(self) -> dict[str, VirtualSchool]:
+        return {
+            code: VirtualSchool.objects.get_or_create(local_authority_code=code, defaults=data)[0]
+            for code, data in VIRTUAL_SCHOOLS.items()
+        }
 
     def _terms(self, virtual_school: VirtualSchool) -> None:
         current = academic_year_of(timezone.localdate())
@@ -156,9 +184,9 @@ class Command(BaseCommand):
             )
         return schools
 
-    def _people(self, virtual_school, schools) -> list[User]:
-        people = []
-        for email, name, role, in_virtual_school, urns in PEOPLE:
+    def _people(self, virtual_schools, schools) -> dict[str, User]:
+        people = {}
+        for email, name, role, code, urns in PEOPLE:
             user = User.objects.filter(email=email).first()
             if user is None:
                 user = user_create(
@@ -166,42 +194,102 @@ class Command(BaseCommand):
                     full_name=name,
                     role=role,
                     password=DEMO_PASSWORD,
-                    virtual_school=virtual_school if in_virtual_school else None,
+                    virtual_school=virtual_schools[code] if code else None,
                     schools=[schools[urn] for urn in urns],
                 )
-            people.append(user)
+            people[email] = user
         return people
 
-    def _children(self, virtual_school) -> list[Child]:
+    def _children(self, people, schools) -> list[Child]:
+        """22 Northshire children from pre-school to year 13, and two Westshire children at
+        Riverside Primary and Westbrook High. Facts are added only to a child just created."""
         today = timezone.localdate()
         academic_year = academic_year_of(today)
         statuses = list(Child.LegalStatus)
+        head = people["head@northshire.example"]
+        specs = [(index, first, last, "990") for index, (first, last) in enumerate(CHILD_NAMES)]
+        specs += [(22, "Mia", "Foster", "991"), (23, "Logan", "Price", "991")]
         children = []
-        for index, (first, last) in enumerate(CHILD_NAMES):
+        for index, first, last, code in specs:
             year_group = index % 16 - 2  # pre-school to year 13
             born = date(academic_year - 5 - year_group, 9, 1) + timedelta(days=(37 * index) % 360)
             sen = (Child.SenStatus.NONE, Child.SenStatus.SEN_SUPPORT, Child.SenStatus.EHC_PLAN)[
                 index % 3
             ]
             upn_body = f"9902001{(academic_year - year_group) % 100:02d}{index:03d}"
-            child, _ = Child.objects.get_or_create(
-                virtual_school=virtual_school,
+            existing = Child.objects.filter(
+                virtual_school__local_authority_code=code, council_child_id=f"NS-{10400 + index}"
+            ).first()
+            if existing is not None:
+                children.append(existing)
+                continue
+            actor = head if code == "990" else people["officer@westshire.example"]
+            child = child_create(
+                actor=actor,
+                virtual_school=actor.virtual_school,
+                legal_first_name=first,
+                legal_last_name=last,
+                date_of_birth=born,
+                gender=Child.Gender.FEMALE if index % 2 == 0 else Child.Gender.MALE,
+                upn="" if year_group < 0 else upn_check_letter(upn_body) + upn_body,
                 council_child_id=f"NS-{10400 + index}",
-                defaults={
-                    "legal_first_name": first,
-                    "legal_last_name": last,
-                    "date_of_birth": born,
-                    "gender": Child.Gender.FEMALE if index % 2 == 0 else Child.Gender.MALE,
-                    "upn": "" if year_group < 0 else upn_check_letter(upn_body) + upn_body,
-                    "date_entered_care": today - timedelta(days=25 + 61 * index),
-                    "legal_status": statuses[index % len(statuses)],
-                    "sen_status": sen,
-                    "ehc_plan_review_date": (
-                        today + timedelta(days=20 + 9 * index)
-                        if sen == Child.SenStatus.EHC_PLAN
-                        else None
-                    ),
-                },
+                date_entered_care=max(born, today - timedelta(days=25 + 61 * index)),
+                legal_status=statuses[index % len(statuses)],
+                sen_status=sen,
+                ehc_plan_review_date=(
+                    today + timedelta(days=20 + 9 * index)
+                    if sen == Child.SenStatus.EHC_PLAN
+                    else None
+                ),
             )
+            self._facts(child, index, year_group, code, actor, people, schools)
             children.append(child)
         return children
+
+    def _facts(self, child, index, year_group, code, actor, people, schools) -> None:
+        today = timezone.localdate()
+        since = max(child.date_entered_care, today - timedelta(days=400))
+        if code == "991":
+            social_worker = people["social.worker@westshire.example"]
+            school = schools["990001" if index == 22 else "991003"]
+        else:
+            social_worker = people[
+                "social.worker@northshire.example"
+                if index % 3
+                else "second.social.worker@northshire.example"
+            ]
+            school = None
+            if 0 <= year_group <= 6:
+                school = schools["990001"]
+            elif year_group >= 7:
+                school = schools["990002" if index % 2 else "991003"]
+        if school is not None:
+            enrolment_start(
+                actor=actor, child=child, school=school, start_date=since, year_group=year_group
+            )
+        child_transfer_case(actor=actor, child=child, social_worker=social_worker, start_date=since)
+        if index in (2, 9):  # Jo Bennett fosters a primary child and a secondary one.
+            carers = [people["carer@northshire.example"]]
+        elif index in (4, 23):
+            carers = [people["second.carer@northshire.example"]]
+        else:
+            carers = []
+        placement_start(
+            actor=actor,
+            child=child,
+            placement_type=(
+                Placement.PlacementType.FOSTER_CARE
+                if carers
+                else Placement.PlacementType.CHILDRENS_HOME
+            ),
+            carers=carers,
+            start_date=since,
+        )
+        if index == 6:
+            access_grant_create(
+                actor=actor,
+                child=child,
+                grantee=people["iro@northshire.example"],
+                reason="Care plan review next month",
+                expires_on=today + timedelta(days=45),
+            )

@@ -1,0 +1,175 @@
+"""Who may see which child. The only module that reads or writes django-guardian's tables.
+
+Access follows the facts, and is granted and revoked in the transaction that changes them:
+
+- the child's Virtual School staff, through their Virtual School's staff group: view, change
+  and signed-off PEPs;
+- the designated teachers of the child's current school, through that school's group: view;
+- the allocated social worker, while the allocation is open: view;
+- the carers of the current placement, while it lasts: signed-off PEPs only;
+- someone a Virtual School officer names, until the grant expires or is revoked: view.
+
+`access_sync_child` works out what the rows for one child should be and makes them so; every
+service that changes a fact calls it. Nothing else writes these rows. Use the readers here,
+not `user.has_perm(..., child)`: only they honour a grant's expiry at once.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.roles import school_staff_group_name, virtual_school_staff_group_name
+
+from .models import Child, ChildGroupObjectPermission, ChildUserObjectPermission
+
+VIEW = "view_child"
+CHANGE = "change_child"
+SIGNED_OFF_PEPS = "view_signed_off_peps"
+
+VIRTUAL_SCHOOL_PERMISSIONS = (VIEW, CHANGE, SIGNED_OFF_PEPS)
+
+
+@dataclass
+class AccessChanges:
+    """What a sync added, removed or changed, for the rebuild report."""
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+    def __iadd__(self, other: "AccessChanges") -> "AccessChanges":
+        self.added += other.added
+        self.removed += other.removed
+        self.changed += other.changed
+        return self
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+def _permissions() -> dict[str, Permission]:
+    rows = Permission.objects.filter(
+        content_type__app_label="children",
+        content_type__model="child",
+        codename__in=VIRTUAL_SCHOOL_PERMISSIONS,
+    )
+    return {permission.codename: permission for permission in rows}
+
+
+def _wanted_user_rows(child: Child, today: date) -> dict[tuple[int, str], date | None]:
+    """(user id, permission) → expiry (None: while the fact lasts)."""
+    wanted: dict[tuple[int, str], date | None] = {}
+    for allocation in child.allocations.filter(end_date__isnull=True):
+        wanted[(allocation.social_worker_id, VIEW)] = None
+    for placement in child.placements.filter(end_date__isnull=True).prefetch_related("carers"):
+        for carer in placement.carers.all():
+            wanted[(carer.pk, SIGNED_OFF_PEPS)] = None
+    live_grants = child.access_grants.filter(revoked_at__isnull=True, expires_on__gte=today)
+    for grant in live_grants:
+        key = (grant.grantee_id, VIEW)
+        if key in wanted and wanted[key] is None:
+            continue  # a standing fact outlasts any grant
+        wanted[key] = max(filter(None, [wanted.get(key), grant.expires_on]))
+    return wanted
+
+
+def _wanted_group_rows(child: Child) -> set[tuple[int, str]]:
+    names = {virtual_school_staff_group_name(child.virtual_school_id): VIRTUAL_SCHOOL_PERMISSIONS}
+    current = child.enrolments.filter(end_date__isnull=True).first()
+    if current is not None:
+        names[school_staff_group_name(current.school_id)] = (VIEW,)
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in names}
+    return {(groups[name].pk, codename) for name, codes in names.items() for codename in codes}
+
+
+def access_sync_child(*, child: Child, today: date | None = None) -> AccessChanges:
+    """Make the permission rows on one child match the facts. Call inside the change's
+    transaction, after the fact is saved."""
+    today = today or timezone.localdate()
+    permissions = _permissions()
+    changes = AccessChanges()
+
+    wanted_users = _wanted_user_rows(child, today)
+    for row in ChildUserObjectPermission.objects.filter(content_object=child).select_related(
+        "permission"
+    ):
+        key = (row.user_id, row.permission.codename)
+        if key not in wanted_users:
+            row.delete()
+            changes.removed.append(f"user {key[0]} {key[1]} on child {child.pk}")
+        else:
+            expires_on = wanted_users.pop(key)
+            if row.expires_on != expires_on:
+                row.expires_on = expires_on
+                row.save(update_fields=["expires_on"])
+                changes.changed.append(f"user {key[0]} {key[1]} on child {child.pk}")
+    for (user_id, codename), expires_on in wanted_users.items():
+        ChildUserObjectPermission.objects.create(
+            user_id=user_id,
+            permission=permissions[codename],
+            content_object=child,
+            expires_on=expires_on,
+        )
+        changes.added.append(f"user {user_id} {codename} on child {child.pk}")
+
+    wanted_groups = _wanted_group_rows(child)
+    for row in ChildGroupObjectPermission.objects.filter(content_object=child).select_related(
+        "permission"
+    ):
+        key = (row.group_id, row.permission.codename)
+        if key in wanted_groups:
+            wanted_groups.discard(key)
+        else:
+            row.delete()
+            changes.removed.append(f"group {key[0]} {key[1]} on child {child.pk}")
+    for group_id, codename in sorted(wanted_groups):
+        ChildGroupObjectPermission.objects.create(
+            group_id=group_id, permission=permissions[codename], content_object=child
+        )
+        changes.added.append(f"group {group_id} {codename} on child {child.pk}")
+    return changes
+
+
+def access_rebuild_all() -> AccessChanges:
+    """Rebuild every child's rows from the facts (after an import, or to repair)."""
+    changes = AccessChanges()
+    for child in Child.objects.order_by("pk").iterator(chunk_size=500):
+        changes += access_sync_child(child=child)
+    return changes
+
+
+def access_remove_expired(*, today: date | None = None) -> int:
+    """Delete rows of grants that have expired (readers already ignore them)."""
+    today = today or timezone.localdate()
+    deleted, _ = ChildUserObjectPermission.objects.filter(expires_on__lt=today).delete()
+    return deleted
+
+
+def _child_ids_with(user, codename: str, today: date) -> tuple[QuerySet, QuerySet]:
+    through_user = ChildUserObjectPermission.objects.filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today),
+        user=user,
+        permission__codename=codename,
+        permission__content_type__app_label="children",
+    ).values("content_object_id")
+    through_groups = ChildGroupObjectPermission.objects.filter(
+        group__user=user,
+        permission__codename=codename,
+        permission__content_type__app_label="children",
+    ).values("content_object_id")
+    return through_user, through_groups
+
+
+def children_with_permission(*, user, codename: str = VIEW) -> QuerySet[Child]:
+    """Every child on which the user holds the permission now, in one query."""
+    if not user.is_authenticated or not user.is_active:
+        return Child.objects.none()
+    through_user, through_groups = _child_ids_with(user, codename, timezone.localdate())
+    return Child.objects.filter(Q(pk__in=through_user) | Q(pk__in=through_groups))
+
+
+def user_has_child_permission(*, user, child: Child, codename: str = VIEW) -> bool:
+    return children_with_permission(user=user, codename=codename).filter(pk=child.pk).exists()

@@ -1,0 +1,170 @@
+"""Reads of children, always scoped to the person asking."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Role, User
+
+from .access import CHANGE, SIGNED_OFF_PEPS, VIEW, children_with_permission
+from .models import Child, Enrolment, SocialWorkerAllocation
+from .school_year import academic_year_of
+from .upn import upn_normalise
+
+KEY_STAGES = {
+    "Early years": range(-2, 1),
+    "Key stage 1": range(1, 3),
+    "Key stage 2": range(3, 7),
+    "Key stage 3": range(7, 10),
+    "Key stage 4": range(10, 12),
+    "Post-16": range(12, 15),
+}
+
+
+def children_visible_to(*, user: User) -> QuerySet[Child]:
+    return children_with_permission(user=user, codename=VIEW)
+
+
+def child_get_for_user(*, user: User, child_id: int, to_change: bool = False) -> Child:
+    """The child, if this person may see them: 404 if not (existence is not revealed), 403 if
+    they may see but `to_change` and they may not change the record."""
+    child = (
+        children_visible_to(user=user).select_related("virtual_school").filter(pk=child_id).first()
+    )
+    if child is None:
+        raise Http404("No such child")
+    if (
+        to_change
+        and not children_with_permission(user=user, codename=CHANGE).filter(pk=child.pk).exists()
+    ):
+        raise PermissionDenied
+    return child
+
+
+def with_current_details(children: QuerySet[Child]) -> QuerySet[Child]:
+    """Each child's current school and social worker, fetched in two queries for any number."""
+    return children.select_related("virtual_school").prefetch_related(
+        Prefetch(
+            "enrolments",
+            queryset=Enrolment.objects.filter(end_date__isnull=True).select_related("school"),
+            to_attr="current_enrolments",
+        ),
+        Prefetch(
+            "allocations",
+            queryset=SocialWorkerAllocation.objects.filter(end_date__isnull=True).select_related(
+                "social_worker"
+            ),
+            to_attr="current_allocations",
+        ),
+    )
+
+
+def caseload_for(*, user: User) -> QuerySet[Child]:
+    """The children allocated to this social worker now."""
+    return with_current_details(
+        children_visible_to(user=user).filter(
+            allocations__social_worker=user, allocations__end_date__isnull=True
+        )
+    )
+
+
+def children_at_schools_of(*, user: User) -> QuerySet[Child]:
+    """Children on roll now at the teacher's schools, whichever council looks after them."""
+    return with_current_details(
+        children_visible_to(user=user).filter(
+            enrolments__school__memberships__user=user, enrolments__end_date__isnull=True
+        )
+    ).distinct()
+
+
+def children_placed_with(*, user: User) -> QuerySet[Child]:
+    """Children placed with this carer now (carers see their signed-off PEPs, nothing else)."""
+    return children_with_permission(user=user, codename=SIGNED_OFF_PEPS).filter(
+        placements__carers=user, placements__end_date__isnull=True
+    )
+
+
+def children_reviewed_by(*, user: User) -> QuerySet[Child]:
+    """Children a live explicit grant lets this person read."""
+    today = timezone.localdate()
+    return with_current_details(
+        children_visible_to(user=user).filter(
+            access_grants__grantee=user,
+            access_grants__revoked_at__isnull=True,
+            access_grants__expires_on__gte=today,
+        )
+    ).distinct()
+
+
+def born_in_year_group(year_groups, *, today: date | None = None) -> Q:
+    """Children in any of these year groups now, by date of birth or by override."""
+    academic_year = academic_year_of(today or timezone.localdate())
+    by_birth = Q(pk__in=[])
+    for year_group in year_groups:
+        first = date(academic_year - 5 - year_group, 9, 1)
+        last = date(academic_year - 4 - year_group, 8, 31)
+        by_birth |= Q(date_of_birth__range=(first, last))
+    return Q(year_group_override__in=list(year_groups)) | (
+        Q(year_group_override__isnull=True) & by_birth
+    )
+
+
+@dataclass
+class ChildFilters:
+    search: str = ""
+    school_id: int | None = None
+    social_worker_id: int | None = None
+    year_group: int | None = None
+    key_stage: str = ""
+    sen_status: str = ""
+
+
+def children_of_virtual_school(*, user: User, filters: ChildFilters) -> QuerySet[Child]:
+    """The Virtual School's list: its children, searched and filtered."""
+    children = children_visible_to(user=user).filter(virtual_school=user.virtual_school_id)
+    for term in filters.search.split():
+        children = children.filter(
+            Q(legal_first_name__icontains=term)
+            | Q(legal_last_name__icontains=term)
+            | Q(preferred_name__icontains=term)
+            | Q(upn=upn_normalise(term))
+            | Q(council_child_id__iexact=term)
+        )
+    if filters.school_id:
+        children = children.filter(
+            enrolments__school_id=filters.school_id, enrolments__end_date__isnull=True
+        )
+    if filters.social_worker_id:
+        children = children.filter(
+            allocations__social_worker_id=filters.social_worker_id,
+            allocations__end_date__isnull=True,
+        )
+    if filters.year_group is not None:
+        children = children.filter(born_in_year_group([filters.year_group]))
+    if filters.key_stage in KEY_STAGES:
+        children = children.filter(born_in_year_group(KEY_STAGES[filters.key_stage]))
+    if filters.sen_status:
+        children = children.filter(sen_status=filters.sen_status)
+    return with_current_details(children)
+
+
+def social_workers_of(virtual_school_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        role=Role.SOCIAL_WORKER, virtual_school_id=virtual_school_id, is_active=True
+    )
+
+
+def child_history(*, child: Child) -> dict:
+    """Education history, social workers, placements and grants of a child (already allowed)."""
+    return {
+        "enrolments": child.enrolments.select_related("school").prefetch_related(
+            "school__memberships__user"
+        ),
+        "allocations": child.allocations.select_related("social_worker"),
+        "placements": child.placements.prefetch_related("carers"),
+        "grants": child.access_grants.select_related("grantee", "granted_by"),
+    }

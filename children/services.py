@@ -1,0 +1,369 @@
+"""Every write about children. Each runs in one transaction with its audit event and the access
+changes that follow from it."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+from accounts.models import Role, School, User, VirtualSchool
+from audit.services import audit_changes, audit_record
+
+from . import tasks
+from .access import access_sync_child
+from .models import AccessGrant, Child, Enrolment, Placement, SocialWorkerAllocation
+from .upn import upn_normalise
+
+CHILD_FIELDS = (
+    "legal_first_name",
+    "legal_last_name",
+    "preferred_name",
+    "date_of_birth",
+    "gender",
+    "upn",
+    "council_child_id",
+    "date_entered_care",
+    "date_left_care",
+    "legal_status",
+    "sen_status",
+    "ehc_plan_review_date",
+    "year_group_override",
+)
+LONGEST_GRANT = timedelta(days=366)
+
+
+def _values(obj: Model, fields) -> dict:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def _lock(child: Child) -> Child:
+    """Serialise writes about one child, so overlap checks cannot race."""
+    return Child.objects.select_for_update().get(pk=child.pk)
+
+
+def _check_child(child: Child) -> None:
+    today = timezone.localdate()
+    errors = {}
+    if child.date_of_birth and child.date_of_birth > today:
+        errors["date_of_birth"] = "The date of birth must be today or in the past"
+    if child.date_entered_care:
+        if child.date_entered_care > today:
+            errors["date_entered_care"] = "The date entered care must be today or in the past"
+        elif child.date_of_birth and child.date_entered_care < child.date_of_birth:
+            errors["date_entered_care"] = "The date entered care must be on or after the birth"
+    if child.date_left_care and child.date_entered_care:
+        if child.date_left_care < child.date_entered_care:
+            errors["date_left_care"] = "The date left care must be after the date entered care"
+    if child.sen_status != Child.SenStatus.EHC_PLAN and child.ehc_plan_review_date:
+        errors["ehc_plan_review_date"] = "Only a child with an EHC plan has an EHC plan review date"
+    others = Child.objects.exclude(pk=child.pk)
+    if child.upn and others.filter(upn=child.upn).exists():
+        errors["upn"] = "Another child already has this UPN: check it against the school's record"
+    if others.filter(
+        virtual_school=child.virtual_school_id, council_child_id=child.council_child_id
+    ).exists():
+        errors["council_child_id"] = "Another child of this council already has this ID"
+    if errors:
+        raise ValidationError(errors)
+    child.full_clean()
+
+
+@transaction.atomic
+def child_create(*, actor: User | None, virtual_school: VirtualSchool, **fields) -> Child:
+    """Record a child the council looks after; its Virtual School's staff see them at once."""
+    fields["upn"] = upn_normalise(fields.get("upn", ""))
+    child = Child(virtual_school=virtual_school, **fields)
+    _check_child(child)
+    child.save()
+    access_sync_child(child=child)
+    audit_record(
+        actor=actor,
+        action="child.created",
+        child=child,
+        obj=child,
+        changes=audit_changes({}, _values(child, CHILD_FIELDS)),
+    )
+    return child
+
+
+@transaction.atomic
+def child_update(*, actor: User, child: Child, **fields) -> Child:
+    child = _lock(child)
+    before = _values(child, CHILD_FIELDS)
+    if "upn" in fields:
+        fields["upn"] = upn_normalise(fields["upn"])
+    for name, value in fields.items():
+        if name not in CHILD_FIELDS:
+            raise ValueError(f"{name} is not a field a person may change")
+        setattr(child, name, value)
+    _check_child(child)
+    changes = audit_changes(before, _values(child, CHILD_FIELDS))
+    if changes:
+        child.save()
+        audit_record(actor=actor, action="child.updated", child=child, obj=child, changes=changes)
+    return child
+
+
+def child_record_view(*, actor: User, child: Child) -> None:
+    """Someone opened the child's record: that is written to the audit trail too."""
+    with transaction.atomic():
+        audit_record(actor=actor, action="child.viewed", child=child, obj=child)
+
+
+def _check_period(
+    *,
+    existing: QuerySet,
+    start: date,
+    end: date | None,
+    what: str,
+    allow_future_start: bool = False,
+) -> None:
+    """Dates in order, an end not in the future, and no overlap with the child's other periods
+    of this kind ([start, end) half-open: one may start on the day another ended)."""
+    today = timezone.localdate()
+    if start > today and not allow_future_start:
+        raise ValidationError({"start_date": "The start date must be today or in the past"})
+    if end is not None:
+        if end > today:
+            raise ValidationError({"end_date": "The end date must be today or in the past"})
+        if end < start:
+            raise ValidationError({"end_date": "The end date must be on or after the start date"})
+    for other in existing:
+        other_end = other.end_date or date.max
+        if start < other_end and other.start_date < (end or date.max):
+            if other.end_date is None and end is None:
+                raise ValidationError(
+                    {"start_date": f"The child already has a current {what}: end it first"}
+                )
+            raise ValidationError(
+                {"start_date": f"These dates overlap the {what} from {other.start_date:%-d %B %Y}"}
+            )
+
+
+def _end_current(*, actor: User, current: Model, end_date: date, action: str) -> None:
+    if end_date < current.start_date:
+        raise ValidationError(
+            {"start_date": "The start date must be on or after the current one's start"}
+        )
+    current.end_date = end_date
+    current.full_clean()
+    current.save(update_fields=["end_date"])
+    audit_record(
+        actor=actor,
+        action=action,
+        child=current.child,
+        obj=current,
+        changes={"end_date": [None, end_date.isoformat()]},
+    )
+
+
+@transaction.atomic
+def enrolment_start(
+    *,
+    actor: User,
+    child: Child,
+    school: School,
+    start_date: date,
+    end_date: date | None = None,
+    year_group: int | None = None,
+    attendance_pattern: str = Enrolment.AttendancePattern.FULL_TIME,
+    replaces_current: bool = False,
+) -> Enrolment:
+    """Record a school the child attends or attended. With `replaces_current`, the current
+    school ends on the new one's start date (a school move): its teachers lose access."""
+    child = _lock(child)
+    current = child.enrolments.filter(end_date__isnull=True).first()
+    if replaces_current and current is not None and end_date is None:
+        if current.school_id == school.pk:
+            raise ValidationError({"school": "The child is already on roll at this school"})
+        _end_current(actor=actor, current=current, end_date=start_date, action="enrolment.ended")
+    _check_period(existing=child.enrolments.all(), start=start_date, end=end_date, what="school")
+    enrolment = Enrolment(
+        child=child,
+        school=school,
+        start_date=start_date,
+        end_date=end_date,
+        year_group=year_group,
+        attendance_pattern=attendance_pattern,
+    )
+    enrolment.full_clean()
+    enrolment.save()
+    access_sync_child(child=child)
+    audit_record(
+        actor=actor,
+        action="enrolment.started",
+        child=child,
+        obj=enrolment,
+        changes=audit_changes(
+            {},
+            _values(enrolment, ("school", "start_date", "end_date", "attendance_pattern")),
+        ),
+    )
+    return enrolment
+
+
+def _end_period(*, actor: User, period, end_date: date, action: str, what: str):
+    child = _lock(period.child)
+    period = type(period).objects.select_for_update().get(pk=period.pk)
+    if period.end_date is not None:
+        raise ValidationError({"end_date": f"This {what} has already ended"})
+    others = getattr(child, period._meta.get_field("child").remote_field.related_name)
+    _check_period(
+        existing=others.exclude(pk=period.pk),
+        start=period.start_date,
+        end=end_date,
+        what=what,
+    )
+    _end_current(actor=actor, current=period, end_date=end_date, action=action)
+    access_sync_child(child=child)
+    return period
+
+
+@transaction.atomic
+def enrolment_end(*, actor: User, enrolment: Enrolment, end_date: date) -> Enrolment:
+    return _end_period(
+        actor=actor, period=enrolment, end_date=end_date, action="enrolment.ended", what="school"
+    )
+
+
+@transaction.atomic
+def child_transfer_case(
+    *, actor: User, child: Child, social_worker: User, start_date: date | None = None
+) -> SocialWorkerAllocation:
+    """Move the child to a social worker (seed 004's case transfer). The previous allocation
+    ends on the same day and its social worker loses access at once; the new one is emailed."""
+    start_date = start_date or timezone.localdate()
+    child = _lock(child)
+    if social_worker.role != Role.SOCIAL_WORKER or not social_worker.is_active:
+        raise ValidationError({"social_worker": "Choose an active social worker"})
+    if social_worker.virtual_school_id != child.virtual_school_id:
+        raise ValidationError(
+            {"social_worker": "Choose a social worker of the council that looks after the child"}
+        )
+    current = child.allocations.filter(end_date__isnull=True).first()
+    if current is not None:
+        if current.social_worker_id == social_worker.pk:
+            raise ValidationError({"social_worker": "This social worker already holds the case"})
+        _end_current(actor=actor, current=current, end_date=start_date, action="allocation.ended")
+    _check_period(
+        existing=child.allocations.all(), start=start_date, end=None, what="social worker"
+    )
+    allocation = SocialWorkerAllocation.objects.create(
+        child=child, social_worker=social_worker, start_date=start_date
+    )
+    access_sync_child(child=child)
+    audit_record(
+        actor=actor,
+        action="allocation.started",
+        child=child,
+        obj=allocation,
+        changes={
+            "social_worker": [current.social_worker_id if current else None, social_worker.pk]
+        },
+    )
+    transaction.on_commit(
+        lambda: tasks.email_new_social_worker.delay(allocation_id=allocation.pk), robust=True
+    )
+    return allocation
+
+
+@transaction.atomic
+def placement_start(
+    *,
+    actor: User,
+    child: Child,
+    placement_type: str,
+    carers: list[User],
+    start_date: date,
+    end_date: date | None = None,
+    replaces_current: bool = False,
+) -> Placement:
+    """Record where the child lives and with whom. Carers of a current placement may download
+    the child's signed-off PEPs; with `replaces_current` the current placement ends."""
+    child = _lock(child)
+    if any(carer.role != Role.CARER for carer in carers):
+        raise ValidationError({"carers": "Only people with a carer's account can be carers"})
+    current = child.placements.filter(end_date__isnull=True).first()
+    if replaces_current and current is not None and end_date is None:
+        _end_current(actor=actor, current=current, end_date=start_date, action="placement.ended")
+    _check_period(existing=child.placements.all(), start=start_date, end=end_date, what="placement")
+    placement = Placement(
+        child=child, placement_type=placement_type, start_date=start_date, end_date=end_date
+    )
+    placement.full_clean()
+    placement.save()
+    placement.carers.set(carers)
+    access_sync_child(child=child)
+    audit_record(
+        actor=actor,
+        action="placement.started",
+        child=child,
+        obj=placement,
+        changes={
+            "placement_type": [None, placement_type],
+            "carers": [[], sorted(carer.pk for carer in carers)],
+            "start_date": [None, start_date.isoformat()],
+        },
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_end(*, actor: User, placement: Placement, end_date: date) -> Placement:
+    return _end_period(
+        actor=actor, period=placement, end_date=end_date, action="placement.ended", what="placement"
+    )
+
+
+GRANTABLE_ROLES = (Role.REVIEWING_OFFICER, Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER)
+
+
+@transaction.atomic
+def access_grant_create(
+    *, actor: User, child: Child, grantee: User, reason: str, expires_on: date
+) -> AccessGrant:
+    """Let one more person read the child's record until a date (an IRO, a school colleague)."""
+    child = _lock(child)
+    today = timezone.localdate()
+    if grantee.role not in GRANTABLE_ROLES or not grantee.is_active:
+        raise ValidationError(
+            {"grantee": "Choose a reviewing officer, a teacher or a social worker"}
+        )
+    if expires_on < today:
+        raise ValidationError({"expires_on": "The end date must be today or in the future"})
+    if expires_on > today + LONGEST_GRANT:
+        raise ValidationError({"expires_on": "Access can be given for a year at most"})
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why this person needs access"})
+    grant = AccessGrant.objects.create(
+        child=child, grantee=grantee, reason=reason.strip(), expires_on=expires_on, granted_by=actor
+    )
+    access_sync_child(child=child)
+    audit_record(
+        actor=actor,
+        action="access_grant.created",
+        child=child,
+        obj=grant,
+        changes={"grantee": [None, grantee.pk], "expires_on": [None, expires_on.isoformat()]},
+    )
+    return grant
+
+
+@transaction.atomic
+def access_grant_revoke(*, actor: User, grant: AccessGrant) -> AccessGrant:
+    grant = AccessGrant.objects.select_for_update().get(pk=grant.pk)
+    if grant.revoked_at is not None:
+        raise ValidationError("This access has already been taken away")
+    grant.revoked_at = timezone.now()
+    grant.save(update_fields=["revoked_at"])
+    access_sync_child(child=grant.child)
+    audit_record(
+        actor=actor,
+        action="access_grant.revoked",
+        child=grant.child,
+        obj=grant,
+        changes={"revoked_at": [None, grant.revoked_at.isoformat()]},
+    )
+    return grant

@@ -1,0 +1,38 @@
+"""Thin Celery tasks: take ids, call a service or send one email, own the retry policy."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from .access import access_remove_expired
+from .models import SocialWorkerAllocation
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def email_new_social_worker(*, allocation_id: int) -> None:
+    """Tell a social worker a child was added to their caseload. The email names no child:
+    the details are behind sign-in."""
+    allocation = SocialWorkerAllocation.objects.select_related("social_worker").get(
+        pk=allocation_id
+    )
+    if allocation.end_date is not None:
+        return  # transferred again before this ran
+    link = settings.SITE_URL + reverse("children:detail", kwargs={"child_id": allocation.child_id})
+    send_mail(
+        subject="A child has been added to your caseload",
+        message=(
+            f"Hello {allocation.social_worker.get_short_name()},\n\n"
+            "A child's case has been transferred to you in PEP Portal. You are now responsible "
+            "for their Personal Education Plan.\n\n"
+            f"See the child's record: {link}\n\nPEP Portal\n"
+        ),
+        from_email=None,
+        recipient_list=[allocation.social_worker.email],
+    )
+
+
+@shared_task
+def remove_expired_access() -> int:
+    """Housekeeping: delete the permission rows of expired grants (readers ignore them already)."""
+    return access_remove_expired()

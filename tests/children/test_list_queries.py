@@ -1,0 +1,83 @@
+"""List pages run the same number of queries for 5 children as for 200."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Role
+from children import services
+from tests.accounts.factories import SchoolFactory, UserFactory, VirtualSchoolFactory
+from tests.children.factories import AccessGrantFactory, ChildFactory
+
+BUDGET = 20
+
+
+def _people():
+    virtual_school = VirtualSchoolFactory()
+    school = SchoolFactory()
+    return {
+        "virtual_school": virtual_school,
+        "school": school,
+        "social_worker": UserFactory(role=Role.SOCIAL_WORKER, virtual_school=virtual_school),
+        "teacher": UserFactory(role=Role.DESIGNATED_TEACHER, schools=[school]),
+        "officer": UserFactory(role=Role.VIRTUAL_SCHOOL_OFFICER, virtual_school=virtual_school),
+        "carer": UserFactory(role=Role.CARER),
+        "reviewer": UserFactory(role=Role.REVIEWING_OFFICER),
+    }
+
+
+def _children(people, count):
+    for _ in range(count):
+        child = ChildFactory(virtual_school=people["virtual_school"])
+        services.enrolment_start(
+            actor=None, child=child, school=people["school"], start_date=child.date_entered_care
+        )
+        services.child_transfer_case(
+            actor=None,
+            child=child,
+            social_worker=people["social_worker"],
+            start_date=child.date_entered_care,
+        )
+        services.placement_start(
+            actor=None,
+            child=child,
+            placement_type="foster_care",
+            carers=[people["carer"]],
+            start_date=child.date_entered_care,
+        )
+        AccessGrantFactory(child=child, grantee=people["reviewer"], actor=people["officer"])
+
+
+PAGES = [
+    ("children:caseload", "social_worker"),
+    ("children:school_children", "teacher"),
+    ("children:virtual_school_children", "officer"),
+    ("children:carer_home", "carer"),
+    ("children:reviewing", "reviewer"),
+]
+
+
+def _queries(client, page, user):
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(page))
+    assert response.status_code == 200
+    return len(queries), response.content.decode().count(
+        'class="govuk-table__row"'
+    ) + response.content.decode().count('govuk-summary-card__title"')
+
+
+@pytest.mark.parametrize(("page", "who"), PAGES, ids=[p for p, _ in PAGES])
+def test_list_pages_stay_flat_as_children_grow(
+    client, db, page, who, django_assert_max_num_queries
+):
+    people = _people()
+    _children(people, 5)
+    few, shown_few = _queries(client, page, people[who])
+    _children(people, 195)
+    many, shown_many = _queries(client, page, people[who])
+    assert shown_many > shown_few  # the page really lists more children
+    assert many == few
+    with django_assert_max_num_queries(BUDGET):
+        client.get(reverse(page))

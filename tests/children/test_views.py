@@ -1,0 +1,236 @@
+"""The pages, through HTTP: what each form does with good and bad input."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from children.models import Child, Enrolment
+from tests.accounts.factories import SchoolFactory
+
+
+def _date(prefix, day):
+    return {f"{prefix}_0": day.day, f"{prefix}_1": day.month, f"{prefix}_2": day.year}
+
+
+CHILD = {
+    "legal_first_name": "Noah",
+    "legal_last_name": "Williams",
+    "preferred_name": "",
+    **_date("date_of_birth", timezone.localdate().replace(year=2015)),
+    "gender": "male",
+    "upn": "B801200005001",
+    "council_child_id": "NS-99",
+    **_date("date_entered_care", timezone.localdate() - timedelta(days=40)),
+    "date_left_care_0": "",
+    "date_left_care_1": "",
+    "date_left_care_2": "",
+    "legal_status": "full_care_order",
+    "sen_status": "none",
+    "ehc_plan_review_date_0": "",
+    "ehc_plan_review_date_1": "",
+    "ehc_plan_review_date_2": "",
+    "year_group_override": "",
+}
+
+
+def test_vs_officer_adds_a_child_who_appears_in_their_list(client, world):
+    client.force_login(world.vs_officer)
+    response = client.post(reverse("children:create"), CHILD, follow=True)
+    child = Child.objects.get(council_child_id="NS-99")
+    assert response.redirect_chain[-1][0] == reverse("children:detail", args=[child.pk])
+    assert "Noah Williams has been added" in response.content.decode()
+    listing = client.get(reverse("children:virtual_school_children")).content.decode()
+    assert "Noah Williams" in listing
+    assert AuditEvent.objects.filter(action="child.created", child=child, actor=world.vs_officer)
+
+
+def test_bad_child_input_is_shown_next_to_each_field_and_nothing_is_saved(client, world):
+    client.force_login(world.vs_officer)
+    bad = {
+        **CHILD,
+        "legal_first_name": "",
+        "upn": "A801200005001",
+        **_date("date_of_birth", timezone.localdate() + timedelta(days=3)),
+        "date_entered_care_0": "31",
+        "date_entered_care_1": "2",
+        "date_entered_care_2": "2024",
+    }
+    count = Child.objects.count()
+    html = client.post(reverse("children:create"), bad).content.decode()
+    assert Child.objects.count() == count
+    assert "govuk-error-summary" in html
+    assert '<a href="#id_legal_first_name">Enter the child&#x27;s legal first name</a>' in html
+    assert '<a href="#id_upn">This UPN&#x27;s check letter is wrong' in html
+    assert '<a href="#id_date_entered_care_0">The date entered care must be a real date</a>' in html
+    assert 'value="A801200005001"' in html  # what was typed is shown back
+
+
+def test_a_future_birth_date_is_shown_on_its_field(client, world):
+    client.force_login(world.vs_officer)
+    html = client.post(
+        reverse("children:create"),
+        {**CHILD, **_date("date_of_birth", timezone.localdate() + timedelta(days=3))},
+    ).content.decode()
+    assert (
+        '<a href="#id_date_of_birth_0">The date of birth must be today or in the past</a>' in html
+    )
+
+
+def test_edit_saves_and_audits_old_and_new_values(client, world):
+    client.force_login(world.vs_officer)
+    data = {**CHILD, "upn": world.child.upn, "council_child_id": world.child.council_child_id}
+    data.update(_date("date_of_birth", world.child.date_of_birth))
+    data.update(_date("date_entered_care", world.child.date_entered_care))
+    data["legal_first_name"] = "Ava"
+    data["legal_last_name"] = "Renamed"
+    client.post(reverse("children:edit", args=[world.child.pk]), data)
+    world.child.refresh_from_db()
+    assert world.child.legal_last_name == "Renamed"
+    event = AuditEvent.objects.get(action="child.updated")
+    assert event.changes["legal_last_name"][1] == "Renamed"
+    assert event.actor_role == "vs_officer"
+    assert event.ip_address == "127.0.0.1"
+
+
+def test_two_current_schools_message_sits_next_to_the_start_date(client, world):
+    client.force_login(world.vs_officer)
+    today = timezone.localdate()
+    html = client.post(
+        reverse("children:enrolment_add", args=[world.child.pk]),
+        {
+            "school": SchoolFactory().pk,
+            **_date("start_date", today),
+            "attendance_pattern": "full_time",
+        },
+    ).content.decode()
+    assert (
+        '<a href="#id_start_date_0">The child already has a current school: end it first</a>'
+        in html
+    )
+    assert Enrolment.objects.filter(child=world.child).count() == 1
+
+
+def test_school_move_through_the_form(client, world):
+    client.force_login(world.vs_officer)
+    school = SchoolFactory(name="Hilltop Academy")
+    response = client.post(
+        reverse("children:enrolment_add", args=[world.child.pk]),
+        {
+            "school": school.pk,
+            **_date("start_date", timezone.localdate()),
+            "attendance_pattern": "reduced_timetable",
+            "replaces_current": "on",
+        },
+        follow=True,
+    )
+    assert "The school has been recorded" in response.content.decode()
+    assert world.child.enrolments.get(end_date__isnull=True).school == school
+
+
+def test_end_before_start_is_shown_on_the_end_date(client, world):
+    client.force_login(world.vs_officer)
+    before = world.enrolment.start_date - timedelta(days=1)
+    html = client.post(
+        reverse("children:enrolment_end", args=[world.child.pk, world.enrolment.pk]),
+        _date("end_date", before),
+    ).content.decode()
+    assert '<a href="#id_end_date_0">The end date must be on or after the start date</a>' in html
+
+
+def test_transfer_through_the_form(client, world):
+    client.force_login(world.vs_officer)
+    response = client.post(
+        reverse("children:transfer", args=[world.child.pk]),
+        {"social_worker": world.other_social_worker.pk},
+        follow=True,
+    )
+    assert f"transferred to {world.other_social_worker}" in response.content.decode()
+
+
+def test_transfer_offers_only_this_councils_other_social_workers(client, world):
+    client.force_login(world.vs_officer)
+    html = client.get(reverse("children:transfer", args=[world.child.pk])).content.decode()
+    assert world.other_social_worker.full_name in html
+    assert f'value="{world.allocated_social_worker.pk}"' not in html
+
+
+def test_placement_with_an_unknown_carer_email_is_refused(client, world):
+    client.force_login(world.vs_officer)
+    html = client.post(
+        reverse("children:placement_add", args=[world.child.pk]),
+        {
+            "placement_type": "kinship",
+            "carer_email": "nobody@example.org",
+            **_date("start_date", timezone.localdate()),
+            "replaces_current": "on",
+        },
+    ).content.decode()
+    assert '<a href="#id_carer_email">No carer&#x27;s account has this email address</a>' in html
+    world.placement.refresh_from_db()
+    assert world.placement.end_date is None
+
+
+def test_grant_through_the_form_then_revoke(client, world):
+    client.force_login(world.vs_officer)
+    response = client.post(
+        reverse("children:access_add", args=[world.child.pk]),
+        {
+            "grantee": world.other_social_worker.email.upper(),
+            "reason": "Covering a colleague",
+            **_date("expires_on", timezone.localdate() + timedelta(days=7)),
+        },
+        follow=True,
+    )
+    assert "can read the record until" in response.content.decode()
+    grant = world.child.access_grants.get(grantee=world.other_social_worker)
+    response = client.post(
+        reverse("children:access_revoke", args=[world.child.pk, grant.pk]), follow=True
+    )
+    assert "can no longer read the record" in response.content.decode()
+
+
+def test_every_view_of_a_childs_page_is_in_the_audit_trail(client, world):
+    client.force_login(world.designated_teacher)
+    client.get(reverse("children:detail", args=[world.child.pk]))
+    client.get(reverse("children:detail", args=[world.child.pk]))
+    views = AuditEvent.objects.filter(action="child.viewed", actor=world.designated_teacher)
+    assert views.count() == 2
+    assert views.first().child == world.child
+
+
+def test_head_sees_the_history_of_a_record(client, world):
+    client.force_login(world.vs_head)
+    html = client.get(reverse("children:audit", args=[world.child.pk])).content.decode()
+    for action in ("child.created", "enrolment.started", "allocation.started", "placement.started"):
+        assert action in html
+
+
+def test_filters_by_search_school_social_worker_and_year_group(client, world):
+    client.force_login(world.vs_officer)
+    url = reverse("children:virtual_school_children")
+    name = world.child.display_name
+    assert name in client.get(url, {"search": world.child.legal_last_name}).content.decode()
+    assert name in client.get(url, {"search": world.child.upn.lower()}).content.decode()
+    assert name in client.get(url, {"search": world.child.council_child_id}).content.decode()
+    assert name not in client.get(url, {"search": "Zzzz"}).content.decode()
+    assert name in client.get(url, {"school": world.school.pk}).content.decode()
+    assert (
+        name
+        not in client.get(url, {"social_worker": world.other_social_worker.pk}).content.decode()
+    )
+    year = world.child.year_group()
+    assert name in client.get(url, {"year_group": year}).content.decode()
+    assert name not in client.get(url, {"year_group": year + 1}).content.decode()
+    assert name in client.get(url, {"key_stage": world.child.key_stage}).content.decode()
+    assert name not in client.get(url, {"sen_status": "ehc_plan"}).content.decode()
+
+
+def test_unknown_filter_values_are_ignored_not_a_500(client, world):
+    client.force_login(world.vs_officer)
+    response = client.get(
+        reverse("children:virtual_school_children"),
+        {"school": "x", "year_group": "99", "page": "z"},
+    )
+    assert response.status_code == 200
