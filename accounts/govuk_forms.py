@@ -34,12 +34,16 @@ class GovukDateField(DateInputField):
         day, month, year = data_list
         if not (day and month and year):
             return None
+        if len(str(year)) != 4:
+            raise ValidationError(f"The {self._what} must have a four-digit year, like 2015")
+        if len(str(day)) > 2 or len(str(month)) > 2:
+            raise ValidationError(f"The {self._what} must be a real date")
         try:
             value = date(day=int(day), month=int(month), year=int(year))
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:
             raise ValidationError(f"The {self._what} must be a real date") from error
         if value.year < 1900:
-            raise ValidationError(f"The {self._what} must have a four-digit year, like 2015")
+            raise ValidationError(f"The {self._what} must be after 1900")
         return value
 
 

@@ -48,8 +48,14 @@ ROLE_HOME: dict[str, str] = {
 ROLE_NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
     Role.SOCIAL_WORKER: (("My caseload", "children:caseload"),),
     Role.DESIGNATED_TEACHER: (("Children at my school", "children:school_children"),),
-    Role.VIRTUAL_SCHOOL_OFFICER: (("All children", "children:virtual_school_children"),),
-    Role.VIRTUAL_SCHOOL_HEAD: (("All children", "children:virtual_school_children"),),
+    Role.VIRTUAL_SCHOOL_OFFICER: (
+        ("All children", "children:virtual_school_children"),
+        ("Quality assurance", "peps:quality_queue"),
+    ),
+    Role.VIRTUAL_SCHOOL_HEAD: (
+        ("All children", "children:virtual_school_children"),
+        ("Quality assurance", "peps:quality_queue"),
+    ),
     Role.CARER: (("Your children", "children:carer_home"),),
     Role.REVIEWING_OFFICER: (("Children you review", "children:reviewing"),),
     Role.SYSTEM_ADMINISTRATOR: (("Administration", "accounts:administration"),),

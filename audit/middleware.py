@@ -1,3 +1,5 @@
+import ipaddress
+
 from django.conf import settings
 
 from .context import client_address
@@ -9,9 +11,18 @@ def _address_of(request) -> str | None:
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
+        if len(hops) >= proxies and _is_address(hops[-proxies]):
             return hops[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+    address = request.META.get("REMOTE_ADDR") or None
+    return address if address and _is_address(address) else None
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 class AuditContextMiddleware:

@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.roles import school_staff_group_name, virtual_school_staff_group_name
+from audit.services import audit_record
 
 from .models import Child, ChildGroupObjectPermission, ChildUserObjectPermission
 
@@ -134,10 +136,26 @@ def access_sync_child(*, child: Child, today: date | None = None) -> AccessChang
 
 
 def access_rebuild_all() -> AccessChanges:
-    """Rebuild every child's rows from the facts (after an import, or to repair)."""
+    """Rebuild every child's rows from the facts (after an import, or to repair). Each child is
+    locked in its own transaction, as the services lock it, so a change made meanwhile is not
+    undone; every repair is written to the audit trail."""
     changes = AccessChanges()
-    for child in Child.objects.order_by("pk").iterator(chunk_size=500):
-        changes += access_sync_child(child=child)
+    for child_id in Child.objects.order_by("pk").values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            child = Child.objects.select_for_update().get(pk=child_id)
+            repaired = access_sync_child(child=child)
+            if repaired:
+                audit_record(
+                    actor=None,
+                    action="access.repaired",
+                    child=child,
+                    changes={
+                        "added": [None, repaired.added],
+                        "removed": [None, repaired.removed],
+                        "changed": [None, repaired.changed],
+                    },
+                )
+        changes += repaired
     return changes
 
 

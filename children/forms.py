@@ -281,7 +281,7 @@ class AccessGrantForm(forms.Form):
 class ChildSearchForm(forms.Form):
     """The Virtual School's filters. Sent by GET; an unknown value is ignored, never a 500."""
 
-    search = forms.CharField(label="Name, UPN or council ID", required=False)
+    search = forms.CharField(label="Name, UPN or council ID", required=False, max_length=100)
     school = forms.ModelChoiceField(
         queryset=School.objects.none(), required=False, empty_label="Any school"
     )

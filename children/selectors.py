@@ -46,8 +46,16 @@ def child_get_for_user(*, user: User, child_id: int, to_change: bool = False) ->
 
 
 def with_current_details(children: QuerySet[Child]) -> QuerySet[Child]:
-    """Each child's current school and social worker, fetched in two queries for any number."""
+    """Each child's current school, social worker and open PEP, in three queries for any
+    number of children. (The PEP model belongs to the peps app, which builds on this one: it is
+    reached through its relation to Child rather than imported.)"""
+    pep_model = Child._meta.get_field("peps").related_model
     return children.select_related("virtual_school").prefetch_related(
+        Prefetch(
+            "peps",
+            queryset=pep_model.objects.exclude(state="signed_off"),
+            to_attr="open_peps",
+        ),
         Prefetch(
             "enrolments",
             queryset=Enrolment.objects.filter(end_date__isnull=True).select_related("school"),
@@ -126,7 +134,7 @@ class ChildFilters:
 def children_of_virtual_school(*, user: User, filters: ChildFilters) -> QuerySet[Child]:
     """The Virtual School's list: its children, searched and filtered."""
     children = children_visible_to(user=user).filter(virtual_school=user.virtual_school_id)
-    for term in filters.search.split():
+    for term in filters.search.split()[:5]:  # a name, a UPN or an ID needs no more words
         children = children.filter(
             Q(legal_first_name__icontains=term)
             | Q(legal_last_name__icontains=term)
@@ -167,4 +175,6 @@ def child_history(*, child: Child) -> dict:
         "allocations": child.allocations.select_related("social_worker"),
         "placements": child.placements.prefetch_related("carers"),
         "grants": child.access_grants.select_related("grantee", "granted_by"),
+        # Every PEP version (the peps app's model, reached through its relation to Child).
+        "peps": list(child.peps.select_related("term")),
     }

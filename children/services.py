@@ -4,7 +4,7 @@ changes that follow from it."""
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
@@ -48,6 +48,8 @@ def _check_child(child: Child) -> None:
     errors = {}
     if child.date_of_birth and child.date_of_birth > today:
         errors["date_of_birth"] = "The date of birth must be today or in the past"
+    elif child.date_of_birth and child.date_of_birth < today.replace(year=today.year - 26):
+        errors["date_of_birth"] = "The date of birth must be within the last 26 years"
     if child.date_entered_care:
         if child.date_entered_care > today:
             errors["date_entered_care"] = "The date entered care must be today or in the past"
@@ -70,13 +72,25 @@ def _check_child(child: Child) -> None:
     child.full_clean()
 
 
+def _save_child(child: Child) -> None:
+    """Save, turning a duplicate that slipped past the checks (two people saving the same UPN
+    at once) into the field's message rather than an error page."""
+    try:
+        with transaction.atomic():
+            child.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            {"upn": "Another child already has this UPN or council ID: check them"}
+        ) from error
+
+
 @transaction.atomic
 def child_create(*, actor: User | None, virtual_school: VirtualSchool, **fields) -> Child:
     """Record a child the council looks after; its Virtual School's staff see them at once."""
     fields["upn"] = upn_normalise(fields.get("upn", ""))
     child = Child(virtual_school=virtual_school, **fields)
     _check_child(child)
-    child.save()
+    _save_child(child)
     access_sync_child(child=child)
     audit_record(
         actor=actor,
@@ -101,7 +115,7 @@ def child_update(*, actor: User, child: Child, **fields) -> Child:
     _check_child(child)
     changes = audit_changes(before, _values(child, CHILD_FIELDS))
     if changes:
-        child.save()
+        _save_child(child)
         audit_record(actor=actor, action="child.updated", child=child, obj=child, changes=changes)
     return child
 
@@ -353,6 +367,7 @@ def access_grant_create(
 
 @transaction.atomic
 def access_grant_revoke(*, actor: User, grant: AccessGrant) -> AccessGrant:
+    _lock(grant.child)
     grant = AccessGrant.objects.select_for_update().get(pk=grant.pk)
     if grant.revoked_at is not None:
         raise ValidationError("This access has already been taken away")

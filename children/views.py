@@ -17,6 +17,7 @@ from accounts.models import VIRTUAL_SCHOOL_STAFF, Role, School
 from audit.models import AuditEvent
 
 from . import selectors, services
+from .access import CHANGE, user_has_child_permission
 from .forms import (
     AccessGrantForm,
     ChildForm,
@@ -50,7 +51,7 @@ def school_children(request):
 def virtual_school_children(request):
     virtual_school_id = request.user.virtual_school_id
     form = ChildSearchForm(
-        request.GET or None,
+        request.GET,
         schools=School.objects.filter(
             enrolments__child__virtual_school_id=virtual_school_id,
             enrolments__end_date__isnull=True,
@@ -60,17 +61,17 @@ def virtual_school_children(request):
         social_workers=selectors.social_workers_of(virtual_school_id),
         key_stages=list(selectors.KEY_STAGES),
     )
-    filters = selectors.ChildFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.ChildFilters(
-            search=data["search"],
-            school_id=data["school"].pk if data["school"] else None,
-            social_worker_id=data["social_worker"].pk if data["social_worker"] else None,
-            year_group=data["year_group"],
-            key_stage=data["key_stage"],
-            sen_status=data["sen_status"],
-        )
+    # Each filter that is valid applies; an invalid one (a stale link, say) is left out alone.
+    form.is_valid()
+    data = form.cleaned_data
+    filters = selectors.ChildFilters(
+        search=data.get("search", ""),
+        school_id=data["school"].pk if data.get("school") else None,
+        social_worker_id=data["social_worker"].pk if data.get("social_worker") else None,
+        year_group=data.get("year_group"),
+        key_stage=data.get("key_stage", ""),
+        sen_status=data.get("sen_status", ""),
+    )
     children = selectors.children_of_virtual_school(user=request.user, filters=filters)
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -98,11 +99,18 @@ def reviewing(request):
 def child_detail(request, child_id):
     child = selectors.child_get_for_user(user=request.user, child_id=child_id)
     services.child_record_view(actor=request.user, child=child)
-    can_change = request.user.is_virtual_school_staff
+    can_change = user_has_child_permission(user=request.user, child=child, codename=CHANGE)
+    history = selectors.child_history(child=child)
+    holds_case = any(
+        a.is_current and a.social_worker_id == request.user.pk for a in history["allocations"]
+    )
+    peps = history["peps"]
     context = {
         "child": child,
         "can_change": can_change,
-        **selectors.child_history(child=child),
+        "can_start_pep": (can_change or holds_case)
+        and not any(p.state != "signed_off" for p in peps),
+        **history,
     }
     return render(request, "children/child_detail.html", context)
 
@@ -155,6 +163,8 @@ def child_create(request):
 @require_http_methods(["GET", "POST"])
 def child_edit(request, child_id):
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
+    if request.method == "GET":
+        services.child_record_view(actor=request.user, child=child)
     # The form works on a copy: the service re-reads and locks the row it changes.
     form = ChildForm(request.POST or None, instance=copy(child))
     if request.method == "POST" and form.is_valid():

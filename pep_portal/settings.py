@@ -259,5 +259,7 @@ LOGGING = {
     "loggers": {
         # axes logs the email address typed at sign-in; keep only its errors.
         "axes": {"level": "ERROR"},
+        # One line per task run is noise; failures still show.
+        "celery.app.trace": {"level": "WARNING"},
     },
 }

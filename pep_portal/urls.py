@@ -13,6 +13,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("account/", include("accounts.urls")),
     path("", include("children.urls")),
+    path("", include("peps.urls")),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="pages/accessibility.html"),

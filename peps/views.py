@@ -1,1 +1,369 @@
-# Create your views here.
+"""PEP pages. Each fetches through `pep_get_for_user` (404 for no access) and asks
+`peps.policy` what this person may do (403 for see-but-not-act); writes go to services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import role_required
+from accounts.govuk_forms import raise_on_form
+from accounts.models import VIRTUAL_SCHOOL_STAFF
+from children.selectors import child_get_for_user
+
+from . import policy, selectors, services, workflow
+from .forms import (
+    CommentForm,
+    KindForm,
+    ReturnForm,
+    SectionForm,
+    SignOffForm,
+    TargetForm,
+    TargetReviewForm,
+)
+from .models import Pep, QualityReview
+from .progress import pep_progress
+from .rules import QUALITY_CHECKLIST
+from .sections import section_for
+
+
+def _checklist(progress):
+    return [(rule.message, rule.check(progress.facts)) for rule in QUALITY_CHECKLIST]
+
+
+def _render_overview(request, pep: Pep, *, action_errors=(), kind_form=None, status=200):
+    capacity = policy.capacity_for(user=request.user, pep=pep)
+    progress = pep_progress(pep)
+    last_review = pep.quality_reviews.select_related("reviewer").first()
+    context = {
+        "pep": pep,
+        "child": pep.child,
+        "progress": progress,
+        "school_sections": progress.owned_by("designated_teacher", "either"),
+        "social_worker_sections": progress.owned_by("social_worker"),
+        "checklist": _checklist(progress),
+        "capacity": capacity,
+        "can_complete_school_part": policy.can_complete_school_part(capacity, pep),
+        "can_submit": policy.can_submit(capacity, pep),
+        "can_quality_assure": policy.can_quality_assure(capacity, pep),
+        "kind_form": kind_form
+        or (
+            KindForm(initial={"kind": pep.kind}) if policy.can_change_kind(capacity, pep) else None
+        ),
+        "returned": last_review
+        if last_review
+        and last_review.decision == QualityReview.Decision.RETURNED
+        and pep.state != Pep.State.SUBMITTED
+        else None,
+        "signed_off_review": last_review if pep.is_locked else None,
+        "action_errors": list(action_errors),
+    }
+    return render(request, "peps/overview.html", context, status=status)
+
+
+@login_required
+def overview(request, pep_id):
+    return _render_overview(request, selectors.pep_get_for_user(user=request.user, pep_id=pep_id))
+
+
+@login_required
+@require_POST
+def pep_start(request, child_id):
+    child = child_get_for_user(user=request.user, child_id=child_id)
+    try:
+        pep = services.pep_start(child=child, actor=request.user)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect("children:detail", child_id=child.pk)
+    messages.success(request, "The PEP has been started")
+    return redirect("peps:overview", pep_id=pep.pk)
+
+
+@login_required
+@require_POST
+def change_kind(request, pep_id):
+    pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
+    if not policy.can_change_kind(policy.capacity_for(user=request.user, pep=pep), pep):
+        raise PermissionDenied
+    form = KindForm(request.POST)
+    if form.is_valid():
+        try:
+            services.pep_change_kind(pep=pep, actor=request.user, kind=form.cleaned_data["kind"])
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(request, "The kind of PEP has been changed")
+            return redirect("peps:overview", pep_id=pep.pk)
+    return _render_overview(request, pep, kind_form=form)
+
+
+def _section_or_404(pep: Pep, section_key: str):
+    section = section_for(pep.kind, section_key)
+    if section is None or pep_progress(pep).get(section_key) is None:
+        raise Http404("No such section in this PEP")
+    return section
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section(request, pep_id, section_key):
+    pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
+    section = _section_or_404(pep, section_key)
+    capacity = policy.capacity_for(user=request.user, pep=pep)
+    can_edit = policy.can_edit_section(capacity, pep, section)
+    row = pep.answers.filter(section_key=section.key).first()
+    saved = row.answers if row else {}
+    form = None
+    conflict = False
+    if can_edit:
+        form = SectionForm(
+            request.POST or None, section=section, answers=saved, version=row.version if row else 0
+        )
+    elif request.method == "POST":
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_save(
+                pep=pep,
+                section_key=section.key,
+                answers=form.answers(),
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+            )
+        except services.EditConflict as error:
+            conflict = True
+            form.add_error(None, error)
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(request, f"{section.title}: saved")
+            return redirect("peps:overview", pep_id=pep.pk)
+    context = {
+        "pep": pep,
+        "child": pep.child,
+        "section": section,
+        "form": form,
+        "conflict": conflict,
+        "saved": [(q, saved.get(q.key)) for q in section.questions],
+        "comments": pep.comments.filter(section_key=section.key).select_related("author"),
+        "comment_form": CommentForm() if policy.can_comment(capacity, pep) else None,
+    }
+    if section.has_targets:
+        progress = pep_progress(pep)
+        context.update(
+            targets=progress.facts.targets,
+            reviews=progress.facts.reviews,
+            can_edit_targets=can_edit,
+        )
+    return render(request, "peps/section.html", context)
+
+
+@login_required
+@require_POST
+def comment_add(request, pep_id, section_key):
+    pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
+    section = _section_or_404(pep, section_key)
+    if not policy.can_comment(policy.capacity_for(user=request.user, pep=pep), pep):
+        raise PermissionDenied
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.section_comment_add(
+            pep=pep, section_key=section.key, actor=request.user, text=form.cleaned_data["text"]
+        )
+        messages.success(request, "Your comment has been added")
+    else:
+        messages.info(request, "Enter a comment before adding it")
+    return redirect("peps:section", pep_id=pep.pk, section_key=section.key)
+
+
+def _targets_page(pep: Pep) -> str:
+    return reverse("peps:section", kwargs={"pep_id": pep.pk, "section_key": "targets"})
+
+
+def _require_target_editing(request, pep: Pep) -> None:
+    capacity = policy.capacity_for(user=request.user, pep=pep)
+    if not policy.can_edit_section(capacity, pep, section_for(pep.kind, "targets")):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request, pep_id, target_id=None):
+    pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
+    target = get_object_or_404(pep.targets, pk=target_id) if target_id else None
+    _require_target_editing(request, pep)
+    form = TargetForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_save(pep=pep, actor=request.user, target=target, **form.cleaned_data)
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(request, "The target has been saved")
+            return redirect(_targets_page(pep))
+    title = "Change the target" if target else "Add a target"
+    return render(
+        request,
+        "peps/form_page.html",
+        {"form": form, "pep": pep, "title": title, "back": _targets_page(pep)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_delete(request, pep_id, target_id):
+    pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
+    target = get_object_or_404(pep.targets, pk=target_id)
+    _require_target_editing(request, pep)
+    if request.method == "POST":
+        services.target_delete(pep=pep, actor=request.user, target=target)
+        messages.success(request, "The target has been removed")
+        return redirect(_targets_page(pep))
+    return render(request, "peps/target_delete.html", {"pep": pep, "target": target})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_review(request, pep_id, review_id):
+    pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
+    review = get_object_or_404(pep.target_reviews.select_related("target"), pk=review_id)
+    _require_target_editing(request, pep)
+    initial = {
+        "outcome": review.outcome,
+        "evidence": review.evidence,
+        "ppplus_impact": review.ppplus_impact,
+    }
+    form = TargetReviewForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_review_save(review=review, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(request, "The review has been saved")
+            return redirect(_targets_page(pep))
+    return render(
+        request,
+        "peps/form_page.html",
+        {
+            "form": form,
+            "pep": pep,
+            "title": "Review a previous target",
+            "back": _targets_page(pep),
+            "target": review.target,
+        },
+    )
+
+
+def _transition(request, pep_id, service, success: str):
+    pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
+    try:
+        service(pep=pep, actor=request.user)
+    except workflow.TransitionNotAllowed as error:
+        return _render_overview(request, pep, action_errors=[str(error)], status=409)
+    except ValidationError as error:
+        return _render_overview(request, pep, action_errors=error.messages)
+    messages.success(request, success)
+    return redirect("peps:overview", pep_id=pep.pk)
+
+
+@login_required
+@require_POST
+def complete_school_part(request, pep_id):
+    return _transition(
+        request,
+        pep_id,
+        workflow.pep_complete_school_part,
+        "The school's part is complete. The social worker has been asked to complete theirs.",
+    )
+
+
+@login_required
+@require_POST
+def submit(request, pep_id):
+    return _transition(
+        request, pep_id, workflow.pep_submit, "The PEP has been sent to the Virtual School"
+    )
+
+
+def _quality_page(request, pep, *, sign_off_form=None, return_form=None, status=200):
+    progress = pep_progress(pep)
+    sections = [s.section for s in progress.sections]
+    return render(
+        request,
+        "peps/quality.html",
+        {
+            "pep": pep,
+            "child": pep.child,
+            "progress": progress,
+            "checklist": _checklist(progress),
+            "sign_off_form": sign_off_form or SignOffForm(sections=sections),
+            "return_form": return_form or ReturnForm(sections=sections),
+            "form": sign_off_form if sign_off_form and sign_off_form.errors else return_form,
+        },
+        status=status,
+    )
+
+
+def _quality_pep(request, pep_id) -> Pep:
+    pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
+    if not policy.can_quality_assure(policy.capacity_for(user=request.user, pep=pep), pep):
+        raise PermissionDenied
+    return pep
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quality_assurance(request, pep_id):
+    pep = _quality_pep(request, pep_id)
+    if request.method == "GET":
+        return _quality_page(request, pep)
+    sections = [s.section for s in pep_progress(pep).sections]
+    form = SignOffForm(request.POST, sections=sections)
+    if form.is_valid():
+        try:
+            review = workflow.pep_sign_off(
+                pep=pep,
+                actor=request.user,
+                section_ratings=form.ratings(),
+                feedback=form.cleaned_data["feedback"],
+            )
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(
+                request, f"The PEP has been signed off, rated {review.get_overall_rating_display()}"
+            )
+            return redirect("peps:overview", pep_id=pep.pk)
+    return _quality_page(request, pep, sign_off_form=form)
+
+
+@login_required
+@require_POST
+def return_for_amendments(request, pep_id):
+    pep = _quality_pep(request, pep_id)
+    form = ReturnForm(request.POST, sections=[s.section for s in pep_progress(pep).sections])
+    if form.is_valid():
+        try:
+            workflow.pep_return_for_amendments(
+                pep=pep,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                section_keys=form.cleaned_data["sections"],
+            )
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(request, "The PEP has been returned. Its social worker and "
+                             "designated teacher have been emailed.")  # fmt: skip
+            return redirect("peps:quality_queue")
+    return _quality_page(request, pep, return_form=form)
+
+
+@role_required(*VIRTUAL_SCHOOL_STAFF)
+def quality_assurance_queue(request):
+    peps = selectors.quality_assurance_queue(user=request.user)
+    return render(request, "peps/quality_queue.html", {"peps": peps})

@@ -1,12 +1,24 @@
 """Shared fixtures: named personas, made by the services production uses."""
 
 import os
+from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from accounts.models import Role
+from children import services as children_services
 from pep_portal.celery import app as celery_app
 from tests.accounts.factories import SchoolFactory, UserFactory, VirtualSchoolFactory
+from tests.children.factories import (
+    AccessGrantFactory,
+    ChildFactory,
+    EnrolmentFactory,
+    PlacementFactory,
+    SocialWorkerAllocationFactory,
+)
 
 # Where CI requires everything to run (browser, Redis), a skipped test fails the run.
 STRICT = os.environ.get("PEP_PORTAL_STRICT_TESTS") == "1"
@@ -101,3 +113,97 @@ def system_administrator(db):
 def persona(request):
     """Look a persona fixture up by name, for tests parametrised over roles."""
     return request.getfixturevalue(request.param)
+
+
+# The personas of the access rules, around one child (style.md: named personas).
+PERSONAS = (
+    "allocated_social_worker",
+    "other_social_worker",
+    "designated_teacher",
+    "other_school_teacher",
+    "vs_officer",
+    "vs_head",
+    "other_vs_officer",
+    "carer",
+    "other_carer",
+    "reviewing_officer",
+    "expired_reviewing_officer",
+    "anonymous",
+)
+
+
+@dataclass
+class World:
+    child: object
+    virtual_school: object
+    school: object
+    enrolment: object
+    allocation: object
+    placement: object
+    grant: object
+    people: dict
+
+    def __getattr__(self, name):
+        try:
+            return self.people[name]
+        except KeyError as error:
+            raise AttributeError(name) from error
+
+
+@pytest.fixture
+def world(db) -> World:
+    virtual_school = VirtualSchoolFactory(name="Northshire Virtual School")
+    other_virtual_school = VirtualSchoolFactory(name="Westshire Virtual School")
+    school = SchoolFactory(name="Riverside Primary School")
+    other_school = SchoolFactory(name="Hillside Primary School")
+    people = {
+        "other_social_worker": UserFactory(role=Role.SOCIAL_WORKER, virtual_school=virtual_school),
+        "designated_teacher": UserFactory(role=Role.DESIGNATED_TEACHER, schools=[school]),
+        "other_school_teacher": UserFactory(role=Role.DESIGNATED_TEACHER, schools=[other_school]),
+        "vs_officer": UserFactory(role=Role.VIRTUAL_SCHOOL_OFFICER, virtual_school=virtual_school),
+        "vs_head": UserFactory(role=Role.VIRTUAL_SCHOOL_HEAD, virtual_school=virtual_school),
+        "other_vs_officer": UserFactory(
+            role=Role.VIRTUAL_SCHOOL_OFFICER, virtual_school=other_virtual_school
+        ),
+        "carer": UserFactory(role=Role.CARER),
+        "other_carer": UserFactory(role=Role.CARER),
+        "reviewing_officer": UserFactory(role=Role.REVIEWING_OFFICER),
+        "expired_reviewing_officer": UserFactory(role=Role.REVIEWING_OFFICER),
+        "anonymous": None,
+    }
+    child = ChildFactory(virtual_school=virtual_school, legal_first_name="Ava")
+    enrolment = EnrolmentFactory(child=child, school=school)
+    allocation = SocialWorkerAllocationFactory(child=child)
+    people["allocated_social_worker"] = allocation.social_worker
+    placement = PlacementFactory(child=child, carers=[people["carer"]])
+    grant = AccessGrantFactory(
+        child=child, grantee=people["reviewing_officer"], actor=people["vs_officer"]
+    )
+    # The other reviewing officer's grant ran out yesterday.
+    with time_machine.travel(timezone.now() - timedelta(days=10)):
+        children_services.access_grant_create(
+            actor=people["vs_officer"],
+            child=child,
+            grantee=people["expired_reviewing_officer"],
+            reason="Last term's review",
+            expires_on=timezone.localdate() + timedelta(days=9),
+        )
+    # The other carer looks after a different child of the same council.
+    PlacementFactory(
+        child=ChildFactory(virtual_school=virtual_school), carers=[people["other_carer"]]
+    )
+    return World(child, virtual_school, school, enrolment, allocation, placement, grant, people)
+
+
+@pytest.fixture
+def as_persona(client, world):
+    """Sign the test client in as a persona of the world (or leave it anonymous)."""
+
+    def sign_in(name: str):
+        person = world.people[name]
+        client.logout()
+        if person is not None:
+            client.force_login(person)
+        return client
+
+    return sign_in

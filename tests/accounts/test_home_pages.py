@@ -49,3 +49,15 @@ def test_system_administrator_reaches_the_site_administration(client, system_adm
     client.force_login(system_administrator)
     response = client.get("/admin/accounts/user/")
     assert response.status_code == 200
+
+
+def test_an_administrator_cannot_change_roles_or_grant_superuser(client, system_administrator):
+    from accounts.admin import UserAdmin
+    from accounts.models import User
+
+    class Request:
+        user = system_administrator
+
+    model_admin = UserAdmin(User, None)
+    readonly = model_admin.get_readonly_fields(Request(), obj=system_administrator)
+    assert {"role", "virtual_school", "is_superuser", "is_staff"} <= set(readonly)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.children.conftest import PERSONAS
+from tests.conftest import PERSONAS
 
 SEE = {
     "allocated_social_worker",

@@ -234,3 +234,45 @@ def test_unknown_filter_values_are_ignored_not_a_500(client, world):
         {"school": "x", "year_group": "99", "page": "z"},
     )
     assert response.status_code == 200
+
+
+def test_an_absurd_year_is_a_message_not_an_error_page(client, world):
+    client.force_login(world.vs_officer)
+    html = client.post(
+        reverse("children:placement_end", args=[world.child.pk, world.placement.pk]),
+        {"end_date_0": "1", "end_date_1": "1", "end_date_2": "99999999999999999999"},
+    ).content.decode()
+    assert "The end date must have a four-digit year, like 2015" in html
+
+
+def test_a_very_long_search_is_refused_gently(client, world):
+    client.force_login(world.vs_officer)
+    response = client.get(reverse("children:virtual_school_children"), {"search": "a " * 2000})
+    assert response.status_code == 200
+
+
+def test_one_bad_filter_leaves_the_others_working(client, world):
+    client.force_login(world.vs_officer)
+    other = world.child.__class__.objects.exclude(pk=world.child.pk).first()
+    html = client.get(
+        reverse("children:virtual_school_children"),
+        {"search": world.child.legal_last_name, "year_group": "abc"},
+    ).content.decode()
+    assert world.child.display_name in html
+    assert other.display_name not in html
+
+
+def test_opening_the_edit_page_is_audited_as_a_view(client, world):
+    client.force_login(world.vs_officer)
+    client.get(reverse("children:edit", args=[world.child.pk]))
+    assert AuditEvent.objects.filter(action="child.viewed", actor=world.vs_officer).count() == 1
+
+
+def test_an_address_with_a_port_behind_a_proxy_is_not_an_error(client, world, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    client.force_login(world.vs_officer)
+    response = client.get(
+        reverse("children:detail", args=[world.child.pk]), HTTP_X_FORWARDED_FOR="1.2.3.4:5678"
+    )
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(action="child.viewed").latest("pk").ip_address == "127.0.0.1"

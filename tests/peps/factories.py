@@ -1,9 +1,20 @@
 from datetime import date
 
 import factory
+from django.utils import timezone
 
-from peps.models import Term
-from tests.accounts.factories import VirtualSchoolFactory
+from peps.models import (
+    Pep,
+    PepSettings,
+    QualityReview,
+    SectionAnswer,
+    SectionComment,
+    Target,
+    TargetReview,
+    Term,
+)
+from tests.accounts.factories import UserFactory, VirtualSchoolFactory
+from tests.children.factories import ChildFactory
 
 
 class TermFactory(factory.django.DjangoModelFactory):
@@ -17,3 +28,97 @@ class TermFactory(factory.django.DjangoModelFactory):
     end_date = date(2026, 12, 18)
     half_term_start = date(2026, 10, 26)
     half_term_end = date(2026, 10, 30)
+
+
+class PepSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PepSettings
+
+    virtual_school = factory.SubFactory(VirtualSchoolFactory)
+
+
+class DraftPepFactory(factory.django.DjangoModelFactory):
+    """A PEP in progress. The per-state factories below are test data only: in the product a
+    PEP's state moves through `peps.workflow` alone."""
+
+    class Meta:
+        model = Pep
+
+    child = factory.SubFactory(ChildFactory)
+    kind = "school_age"
+    term = factory.SubFactory(
+        TermFactory, virtual_school=factory.SelfAttribute("..child.virtual_school")
+    )
+    version = factory.Sequence(lambda n: n + 1)
+    state = Pep.State.DRAFT
+
+
+class SchoolCompletePepFactory(DraftPepFactory):
+    state = Pep.State.SCHOOL_COMPLETE
+    school_completed_at = factory.LazyFunction(timezone.now)
+
+
+class SubmittedPepFactory(SchoolCompletePepFactory):
+    state = Pep.State.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class SignedOffPepFactory(SubmittedPepFactory):
+    state = Pep.State.SIGNED_OFF
+    signed_off_at = factory.LazyFunction(timezone.now)
+    overall_rating = Pep.Rating.GREEN
+
+
+class SectionAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SectionAnswer
+
+    pep = factory.SubFactory(DraftPepFactory)
+    section_key = "strengths_barriers"
+    answers = factory.LazyFunction(lambda: {"strengths": "Kind", "barriers": "Reading"})
+    version = 1
+
+
+class SectionCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SectionComment
+
+    pep = factory.SubFactory(DraftPepFactory)
+    section_key = "attendance"
+    author = factory.SubFactory(UserFactory)
+    text = "Please add this term's attendance"
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    pep = factory.SubFactory(DraftPepFactory)
+    area = Target.Area.ACADEMIC
+    subject = "Maths"
+    description = "Recall the 7 times table"
+    baseline = "Up to 5"
+    success_criteria = "Ten answers in a minute"
+    actions = "Daily practice with a teaching assistant"
+    owner = "Class teacher"
+    due_by = date(2026, 12, 11)
+    ppplus_amount = 0
+
+
+class TargetReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TargetReview
+
+    target = factory.SubFactory(TargetFactory)
+    pep = factory.SubFactory(DraftPepFactory)
+
+
+class QualityReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QualityReview
+
+    pep = factory.SubFactory(SubmittedPepFactory)
+    reviewer = factory.SubFactory(UserFactory)
+    decision = QualityReview.Decision.RETURNED
+    reason = "Add the child's views"
+    sections = factory.LazyFunction(lambda: ["child_views"])

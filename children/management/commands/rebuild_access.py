@@ -4,7 +4,6 @@ For repair after an import or a manual database change. Safe to run at any time.
 """
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from children.access import access_rebuild_all
 
@@ -16,8 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--verbose-rows", action="store_true", help="List each row changed")
 
     def handle(self, *args, verbose_rows=False, **options):
-        with transaction.atomic():
-            changes = access_rebuild_all()
+        changes = access_rebuild_all()
         if not changes:
             self.stdout.write("Nothing to change: every permission matches the facts.")
             return

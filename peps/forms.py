@@ -1,0 +1,296 @@
+"""Forms made from the section definitions, and the forms of the PEP's other pages."""
+
+from datetime import date
+from decimal import Decimal
+
+from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Size
+from django import forms
+
+from accounts.govuk_forms import GovukDateField, govuk_helper
+
+from .models import Pep, Target, TargetReview
+from .sections import Kind, Question, QuestionType, Section
+
+FREE_TEXT_LIMIT = 5000
+
+
+def _button(label: str, *, secondary: bool = False) -> Button:
+    if secondary:
+        return Button.secondary("submit", label, type="submit")
+    return Button("submit", label, type="submit")
+
+
+def _field_for(question: Question) -> forms.Field:
+    common = {"label": question.label, "required": False, "help_text": question.help_text}
+    if question.type == QuestionType.TEXT:
+        return forms.CharField(max_length=500, **common)
+    if question.type == QuestionType.TEXTAREA:
+        return forms.CharField(
+            max_length=FREE_TEXT_LIMIT,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            error_messages={"max_length": f"Keep this under {FREE_TEXT_LIMIT} characters"},
+            **common,
+        )
+    if question.type in (QuestionType.CHOICE, QuestionType.YES_NO):
+        return forms.ChoiceField(choices=question.choices, widget=forms.RadioSelect, **common)
+    if question.type == QuestionType.DATE:
+        return GovukDateField(label=question.label, required=False, help_text=question.help_text)
+    if question.type == QuestionType.NUMBER:
+        return forms.IntegerField(
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+            min_value=0,
+            max_value=question.max_value,
+            error_messages={
+                "invalid": "Enter a whole number, like 2",
+                "min_value": "Enter 0 or more",
+                "max_value": f"Enter {question.max_value} or less",
+            },
+            **common,
+        )
+    return forms.DecimalField(  # PERCENT
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        error_messages={
+            "invalid": "Enter a percentage, like 94.5",
+            "min_value": "Enter a percentage from 0 to 100",
+            "max_value": "Enter a percentage from 0 to 100",
+            "max_decimal_places": "Enter a percentage with at most one decimal place",
+        },
+        **common,
+    )
+
+
+def _layout_for(question: Question):
+    if question.type == QuestionType.YES_NO:
+        return Field.radios(question.key, legend_size=Size.SMALL, inline=True)
+    if question.type == QuestionType.CHOICE:
+        return Field.radios(question.key, legend_size=Size.SMALL)
+    if question.type == QuestionType.DATE:
+        return Field(question.key)
+    if question.type in (QuestionType.NUMBER, QuestionType.PERCENT):
+        return Field.text(question.key, field_width=Fixed.FIVE)
+    if question.type == QuestionType.TEXTAREA:
+        return Field.textarea(question.key, rows=4)
+    return Field.text(question.key, field_width=Fluid.TWO_THIRDS)
+
+
+class SectionForm(forms.Form):
+    """A section's questions. Nothing is required to save: mandatory questions only gate
+    completing the PEP, so a half-finished section is never lost."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, section: Section, answers: dict, version: int, **kwargs):
+        initial = {"version": version}
+        for question in section.questions:
+            value = answers.get(question.key)
+            if question.type == QuestionType.DATE and value:
+                value = date.fromisoformat(value)
+            initial[question.key] = value
+        super().__init__(*args, initial=initial, **kwargs)
+        self.section = section
+        for question in section.questions:
+            self.fields[question.key] = _field_for(question)
+        self.helper = govuk_helper(
+            "version",
+            *(_layout_for(q) for q in section.questions),
+            _button("Save and return to the PEP"),
+        )
+
+    def answers(self) -> dict:
+        """The cleaned answers in a form JSON keeps: dates as ISO text, decimals as text."""
+        result = {}
+        for question in self.section.questions:
+            value = self.cleaned_data.get(question.key)
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, Decimal):
+                value = str(value.normalize()) if value == value.to_integral() else str(value)
+            if value not in (None, ""):
+                result[question.key] = value
+        return result
+
+
+class TargetForm(forms.ModelForm):
+    due_by = GovukDateField(label="To be achieved by")
+    ppplus_amount = forms.DecimalField(
+        label="PP+ requested for this target (£)",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        initial=0,
+        help_text="Enter 0 if none. The PP+ must pay for what the actions above describe.",
+        error_messages={
+            "required": "Enter the PP+ amount, or 0",
+            "invalid": "Enter an amount in pounds, like 150 or 150.50",
+            "min_value": "The PP+ amount cannot be negative",
+            "max_decimal_places": "Enter the amount in pounds and pence, like 150.50",
+            "max_digits": "Enter an amount under £1,000,000",
+            "max_whole_digits": "Enter an amount under £1,000,000",
+        },
+    )
+
+    class Meta:
+        model = Target
+        fields = [
+            "area",
+            "subject",
+            "description",
+            "baseline",
+            "success_criteria",
+            "actions",
+            "owner",
+            "due_by",
+            "ppplus_amount",
+        ]
+        widgets = {
+            "area": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "baseline": forms.Textarea(attrs={"rows": 3}),
+            "success_criteria": forms.Textarea(attrs={"rows": 3}),
+            "actions": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"subject": "Subject (for an academic target)"}
+        error_messages = {
+            "area": {"required": "Choose whether the target is academic or for wellbeing"},
+            "description": {"required": "Enter the target"},
+            "baseline": {"required": "Enter where the child is now"},
+            "success_criteria": {"required": "Enter how you will know it is achieved"},
+            "actions": {"required": "Enter the actions and who does them"},
+            "owner": {"required": "Enter who is responsible"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = Target.Area.choices
+        self.helper = govuk_helper(
+            Field.radios("area", legend_size=Size.SMALL),
+            Field.text("subject", field_width=Fluid.ONE_HALF),
+            Field.textarea("description", rows=3),
+            Field.textarea("baseline", rows=3),
+            Field.textarea("success_criteria", rows=3),
+            Field.textarea("actions", rows=3),
+            Field.text("owner", field_width=Fluid.TWO_THIRDS),
+            Field("due_by"),
+            Field.text("ppplus_amount", field_width=Fixed.TEN),
+            _button("Save the target"),
+        )
+
+
+class TargetReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Was the target achieved?",
+        choices=TargetReview.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the target was achieved"},
+    )
+    evidence = forms.CharField(
+        label="Evidence",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=FREE_TEXT_LIMIT,
+        error_messages={"required": "Enter the evidence for the outcome"},
+    )
+    ppplus_impact = forms.CharField(
+        label="Impact of the PP+ spent on it",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=FREE_TEXT_LIMIT,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            Field.radios("outcome", legend_size=Size.SMALL),
+            Field.textarea("evidence", rows=3),
+            Field.textarea("ppplus_impact", rows=3),
+            _button("Save the review"),
+        )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label="Add a comment for the social worker and designated teacher",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter a comment"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            Field.textarea("text", rows=3), _button("Add the comment", secondary=True)
+        )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="What needs to change",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=FREE_TEXT_LIMIT,
+        error_messages={"required": "Enter what needs to change"},
+    )
+    sections = forms.MultipleChoiceField(
+        label="Sections that need work",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose the sections that need work"},
+    )
+
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].choices = [(s.key, s.title) for s in sections]
+        self.helper = govuk_helper(
+            Field.textarea("reason", rows=4),
+            Field.checkboxes("sections", legend_size=Size.SMALL, small=True),
+            Button.warning("submit", "Return for amendments", type="submit"),
+        )
+
+
+class SignOffForm(forms.Form):
+    feedback = forms.CharField(
+        label="Feedback to the social worker and designated teacher",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=FREE_TEXT_LIMIT,
+        required=False,
+    )
+
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = []
+        for section in sections:
+            name = f"rating_{section.key}"
+            self.fields[name] = forms.ChoiceField(
+                label=section.title,
+                choices=Pep.Rating.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Rate the section: {section.title}"},
+            )
+            fields.append(Field.radios(name, legend_size=Size.SMALL, inline=True, small=True))
+        self.helper = govuk_helper(
+            *fields, Field.textarea("feedback", rows=4), _button("Sign off the PEP")
+        )
+
+    def ratings(self) -> dict[str, str]:
+        return {
+            name.removeprefix("rating_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("rating_")
+        }
+
+
+class KindForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of PEP",
+        choices=[(k.value, k.label) for k in Kind],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of PEP"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            Field.radios("kind", legend_size=Size.SMALL),
+            _button("Change the kind", secondary=True),
+        )

@@ -1,0 +1,123 @@
+"""The business rules of a good PEP. Each is a small named check whose docstring is what the
+person sees; a check answers True (met), False (not met) or None (does not apply here). The
+designated teacher's completion gate, the pre-check before submitting and the Virtual School's
+quality checklist are lists of them."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .models import Target
+
+
+@dataclass(frozen=True)
+class PepFacts:
+    """What the rules look at, gathered once (see `progress.pep_facts`)."""
+
+    year_group: int
+    answers: dict[str, dict]
+    applicable_keys: frozenset[str]
+    targets: tuple[Target, ...]
+    reviews: tuple  # TargetReview rows of the previous PEP's targets
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    check: Callable[[PepFacts], bool | None]
+
+    @property
+    def message(self) -> str:
+        return (self.check.__doc__ or self.code).strip()
+
+
+def _answer(facts: PepFacts, section: str, question: str) -> str:
+    value = facts.answers.get(section, {}).get(question)
+    return str(value).strip() if value not in (None, "") else ""
+
+
+def child_voice_recorded(facts: PepFacts) -> bool:
+    """The child's views are recorded, or why they could not be gathered"""
+    views = ("going_well", "help_wanted", "aspirations", "views_not_gathered_reason")
+    return any(_answer(facts, "child_views", key) for key in views)
+
+
+def previous_targets_reviewed(facts: PepFacts) -> bool | None:
+    """Every target from the last PEP is reviewed, with its outcome and evidence"""
+    if not facts.reviews:
+        return None
+    return all(review.is_done for review in facts.reviews)
+
+
+def three_targets_with_the_right_mix(facts: PepFacts) -> bool:
+    """At least three targets: two or more academic, and one or more for wellbeing or social
+    skills"""
+    academic = sum(1 for t in facts.targets if t.area == Target.Area.ACADEMIC)
+    wellbeing = sum(1 for t in facts.targets if t.area == Target.Area.WELLBEING)
+    return len(facts.targets) >= 3 and academic >= 2 and wellbeing >= 1
+
+
+def targets_are_smart(facts: PepFacts) -> bool | None:
+    """Each target has success criteria, someone responsible and a date to be achieved by"""
+    if not facts.targets:
+        return None
+    return all(t.success_criteria.strip() and t.owner.strip() and t.due_by for t in facts.targets)
+
+
+def ppplus_linked_to_targets(facts: PepFacts) -> bool | None:
+    """PP+ for tuition is requested against a target, never as general spending"""
+    tuition = _answer(facts, "targets", "tuition_arrangement")
+    if tuition in ("", "no_tuition"):
+        return None
+    return sum((t.ppplus_amount for t in facts.targets), Decimal(0)) > 0
+
+
+def meeting_recorded(facts: PepFacts) -> bool:
+    """The meeting's date and who attended are recorded"""
+    return bool(
+        _answer(facts, "sign_off", "meeting_date") and _answer(facts, "sign_off", "attendees")
+    )
+
+
+def transition_planned(facts: PepFacts) -> bool | None:
+    """A transition plan is recorded, as the child is moving into Reception, year 7 or on from
+    year 11"""
+    if "transition" not in facts.applicable_keys:
+        return None
+    return bool(_answer(facts, "transition", "transition_plan"))
+
+
+def _rules(*checks) -> tuple[Rule, ...]:
+    return tuple(Rule(check.__name__, check) for check in checks)
+
+
+# The designated teacher cannot complete the school's part unless these hold.
+SCHOOL_PART_GATE = _rules(
+    three_targets_with_the_right_mix, targets_are_smart, previous_targets_reviewed
+)
+
+# The quality checklist, also shown to both professionals before they submit.
+QUALITY_CHECKLIST = _rules(
+    child_voice_recorded,
+    previous_targets_reviewed,
+    three_targets_with_the_right_mix,
+    targets_are_smart,
+    ppplus_linked_to_targets,
+    meeting_recorded,
+    transition_planned,
+)
+
+
+def failing(rules: tuple[Rule, ...], facts: PepFacts) -> list[Rule]:
+    """The rules that are not met (a rule that does not apply is not failing)."""
+    return [rule for rule in rules if rule.check(facts) is False]
+
+
+def overall_rating(section_ratings: dict[str, str], *, amber_threshold: int = 2) -> str:
+    """Any red section gives red; `amber_threshold` or more ambers give amber; else green."""
+    ratings = list(section_ratings.values())
+    if "red" in ratings:
+        return "red"
+    if ratings.count("amber") >= amber_threshold:
+        return "amber"
+    return "green"

@@ -1,0 +1,276 @@
+"""Writes to a PEP's content: starting one, saving a section, targets, reviews, comments. The
+state transitions are in `peps.workflow`. Every write is audited in its transaction."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import User
+from audit.services import audit_changes, audit_record
+from children.models import Child
+
+from .models import Pep, SectionAnswer, SectionComment, Target, TargetReview, Term
+from .policy import can_change_kind, can_comment, can_edit_section, capacity_for
+from .sections import Kind, kind_for_year_group, section_for
+
+TARGET_FIELDS = (
+    "area",
+    "subject",
+    "description",
+    "baseline",
+    "success_criteria",
+    "actions",
+    "owner",
+    "due_by",
+    "ppplus_amount",
+)
+
+
+class EditConflict(ValidationError):
+    """Someone saved the section after this person opened it."""
+
+    def __init__(self):
+        super().__init__(
+            "Someone else saved this section while you were editing it. Your answers are shown "
+            "below: compare them with the saved version, then save again.",
+            code="edit_conflict",
+        )
+
+
+def _lock(pep: Pep) -> Pep:
+    return Pep.objects.select_for_update().select_related("child", "term").get(pk=pep.pk)
+
+
+def _refuse_if_locked(pep: Pep) -> None:
+    if pep.is_locked:
+        raise ValidationError("This PEP is signed off and can no longer change")
+
+
+def term_for(*, virtual_school_id: int, on: date) -> Term | None:
+    """The term a day falls in, or else the next one to start (holidays belong to what follows)."""
+    terms = Term.objects.filter(virtual_school_id=virtual_school_id)
+    return (
+        terms.filter(start_date__lte=on, end_date__gte=on).first()
+        or terms.filter(start_date__gt=on).order_by("start_date").first()
+    )
+
+
+@transaction.atomic
+def pep_start(*, child: Child, actor: User, kind: str | None = None) -> Pep:
+    """Start the child's PEP for the current term (the first one, or after a gap)."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    if child.peps.exclude(state=Pep.State.SIGNED_OFF).exists():
+        raise ValidationError("This child already has a PEP in progress")
+    term = term_for(virtual_school_id=child.virtual_school_id, on=timezone.localdate())
+    if term is None:
+        raise ValidationError(
+            "The Virtual School has no term dates for this academic year: add them first"
+        )
+    kind = kind or kind_for_year_group(child.year_group(on=term.start_date))
+    last = child.peps.order_by("-version").first()
+    pep = Pep(
+        child=child,
+        kind=Kind(kind).value,
+        term=term,
+        version=(child.peps.aggregate(v=Max("version"))["v"] or 0) + 1,
+        previous=last,
+        pep2_reviewed_on=last.pep2_reviewed_on if last else None,
+        pep2_review_due=True,
+    )
+    capacity = capacity_for(user=actor, pep=pep)
+    if not (capacity.social_worker or capacity.virtual_school):
+        raise PermissionDenied
+    pep.save()
+    if last is not None:
+        TargetReview.objects.bulk_create(
+            TargetReview(pep=pep, target=target)
+            for target in last.targets.exclude(review__isnull=False)
+        )
+    audit_record(
+        actor=actor,
+        action="pep.started",
+        child=child,
+        obj=pep,
+        changes={"version": [None, pep.version], "kind": [None, pep.kind]},
+    )
+    return pep
+
+
+@transaction.atomic
+def pep_change_kind(*, pep: Pep, actor: User, kind: str) -> Pep:
+    """The Virtual School's override: a child educated out of their age group, say."""
+    pep = _lock(pep)
+    if not can_change_kind(capacity_for(user=actor, pep=pep), pep):
+        raise PermissionDenied
+    if pep.answers.exists() or pep.targets.exists():
+        raise ValidationError({"kind": "The kind can change only before anything is entered"})
+    before, pep.kind = pep.kind, Kind(kind).value
+    pep.save(update_fields=["kind"])
+    audit_record(
+        actor=actor, action="pep.kind_changed", child=pep.child, obj=pep,
+        changes={"kind": [before, pep.kind]},
+    )  # fmt: skip
+    return pep
+
+
+@transaction.atomic
+def section_save(
+    *, pep: Pep, section_key: str, answers: dict, expected_version: int, actor: User
+) -> SectionAnswer:
+    """Save one section's answers. Refused if someone saved it since this person loaded it
+    (their input is kept by the caller and shown back)."""
+    pep = _lock(pep)
+    _refuse_if_locked(pep)
+    section = section_for(pep.kind, section_key)
+    if section is None:
+        raise ValidationError("This PEP has no such section")
+    if not can_edit_section(capacity_for(user=actor, pep=pep), pep, section):
+        raise PermissionDenied
+    row, _ = SectionAnswer.objects.select_for_update().get_or_create(
+        pep=pep, section_key=section_key
+    )
+    if row.version != expected_version:
+        raise EditConflict()
+    known = {q.key for q in section.questions}
+    cleaned = {key: value for key, value in answers.items() if key in known}
+    changes = audit_changes(row.answers, cleaned)
+    row.answers = cleaned
+    row.version += 1
+    row.carried_forward = False
+    row.saved_by = actor
+    row.saved_at = timezone.now()
+    row.save()
+    audit_record(
+        actor=actor,
+        action="pep.section_saved",
+        child=pep.child,
+        obj=pep,
+        changes={"section": [None, section_key], **changes},
+    )
+    return row
+
+
+def _check_target(fields: dict, *, pep: Pep) -> None:
+    errors = {}
+    amount = fields.get("ppplus_amount") or Decimal(0)
+    if amount < 0:
+        errors["ppplus_amount"] = "The PP+ amount cannot be negative"
+    elif amount.as_tuple().exponent < -2:
+        errors["ppplus_amount"] = "Enter the PP+ amount in pounds and pence, like 150.00"
+    if fields.get("area") == Target.Area.ACADEMIC and not (fields.get("subject") or "").strip():
+        errors["subject"] = "Enter the subject of an academic target"
+    due_by = fields.get("due_by")
+    if due_by and due_by < pep.term.start_date:
+        errors["due_by"] = "The date must be after the start of this PEP's term"
+    elif due_by and due_by > pep.term.start_date + timedelta(days=366):
+        errors["due_by"] = "A target is for the coming term: choose a date within a year"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _targets_editable(pep: Pep, actor: User) -> Pep:
+    pep = _lock(pep)
+    _refuse_if_locked(pep)
+    if not can_edit_section(
+        capacity_for(user=actor, pep=pep), pep, section_for(pep.kind, "targets")
+    ):
+        raise PermissionDenied
+    return pep
+
+
+@transaction.atomic
+def target_save(*, pep: Pep, actor: User, target: Target | None = None, **fields) -> Target:
+    """Add a target, or change one, with the PP+ requested against it."""
+    pep = _targets_editable(pep, actor)
+    _check_target(fields, pep=pep)
+    if target is None:
+        target = Target(pep=pep)
+        before = {}
+    else:
+        target = Target.objects.select_for_update().get(pk=target.pk, pep=pep)
+        before = {name: getattr(target, name) for name in TARGET_FIELDS}
+    for name in TARGET_FIELDS:
+        setattr(target, name, fields.get(name, getattr(target, name)))
+    if target.area == Target.Area.WELLBEING:
+        target.subject = target.subject or ""
+    target.full_clean(exclude=["pep"])
+    target.save()
+    audit_record(
+        actor=actor,
+        action="pep.target_saved",
+        child=pep.child,
+        obj=target,
+        changes=audit_changes(before, {name: getattr(target, name) for name in TARGET_FIELDS}),
+    )
+    return target
+
+
+@transaction.atomic
+def target_delete(*, pep: Pep, actor: User, target: Target) -> None:
+    pep = _targets_editable(pep, actor)
+    target = Target.objects.select_for_update().get(pk=target.pk, pep=pep)
+    audit_record(
+        actor=actor,
+        action="pep.target_deleted",
+        child=pep.child,
+        obj=target,
+        changes={"description": [target.description, None]},
+    )
+    target.delete()
+
+
+@transaction.atomic
+def target_review_save(
+    *, review: TargetReview, actor: User, outcome: str, evidence: str, ppplus_impact: str
+) -> TargetReview:
+    """Record how a previous target went, and what the PP+ spent on it achieved."""
+    pep = _targets_editable(review.pep, actor)
+    review = TargetReview.objects.select_for_update().get(pk=review.pk, pep=pep)
+    errors = {}
+    if outcome not in TargetReview.Outcome.values:
+        errors["outcome"] = "Choose whether the target was achieved"
+    if not evidence.strip():
+        errors["evidence"] = "Enter the evidence for the outcome"
+    if review.target.ppplus_amount > 0 and not ppplus_impact.strip():
+        errors["ppplus_impact"] = "Enter the impact of the PP+ spent on this target"
+    if errors:
+        raise ValidationError(errors)
+    before = {"outcome": review.outcome, "evidence": review.evidence}
+    review.outcome, review.evidence, review.ppplus_impact = outcome, evidence, ppplus_impact
+    review.reviewed_by, review.reviewed_at = actor, timezone.now()
+    review.save()
+    audit_record(
+        actor=actor,
+        action="pep.target_reviewed",
+        child=pep.child,
+        obj=review,
+        changes=audit_changes(before, {"outcome": outcome, "evidence": evidence}),
+    )
+    return review
+
+
+@transaction.atomic
+def section_comment_add(*, pep: Pep, section_key: str, actor: User, text: str) -> SectionComment:
+    pep = _lock(pep)
+    _refuse_if_locked(pep)
+    if not can_comment(capacity_for(user=actor, pep=pep), pep):
+        raise PermissionDenied
+    if section_for(pep.kind, section_key) is None:
+        raise ValidationError("This PEP has no such section")
+    if not text.strip():
+        raise ValidationError({"text": "Enter a comment"})
+    comment = SectionComment.objects.create(
+        pep=pep, section_key=section_key, author=actor, text=text.strip()
+    )
+    audit_record(
+        actor=actor,
+        action="pep.comment_added",
+        child=pep.child,
+        obj=comment,
+        changes={"section": [None, section_key]},
+    )
+    return comment

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from . import views
+
+app_name = "peps"
+
+urlpatterns = [
+    path("children/<int:child_id>/peps/start/", views.pep_start, name="start"),
+    path("peps/<int:pep_id>/", views.overview, name="overview"),
+    path("peps/<int:pep_id>/kind/", views.change_kind, name="change_kind"),
+    path("peps/<int:pep_id>/sections/<slug:section_key>/", views.section, name="section"),
+    path(
+        "peps/<int:pep_id>/sections/<slug:section_key>/comments/",
+        views.comment_add,
+        name="comment_add",
+    ),
+    path("peps/<int:pep_id>/targets/add/", views.target_edit, name="target_add"),
+    path("peps/<int:pep_id>/targets/<int:target_id>/", views.target_edit, name="target_edit"),
+    path(
+        "peps/<int:pep_id>/targets/<int:target_id>/delete/",
+        views.target_delete,
+        name="target_delete",
+    ),
+    path("peps/<int:pep_id>/reviews/<int:review_id>/", views.target_review, name="target_review"),
+    path(
+        "peps/<int:pep_id>/complete-school-part/",
+        views.complete_school_part,
+        name="complete_school_part",
+    ),
+    path("peps/<int:pep_id>/submit/", views.submit, name="submit"),
+    path("peps/<int:pep_id>/quality-assurance/", views.quality_assurance, name="quality"),
+    path("peps/<int:pep_id>/return/", views.return_for_amendments, name="return"),
+    path("virtual-school/quality-assurance/", views.quality_assurance_queue, name="quality_queue"),
+]

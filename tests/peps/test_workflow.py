@@ -1,0 +1,265 @@
+"""The sign-off workflow: every transition allowed and refused, by state and by role."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from audit.models import AuditEvent
+from peps import demo, services, workflow
+from peps.models import Pep, SectionAnswer, TargetReview
+from peps.signals import pep_signed_off
+
+ROLES = ("allocated_social_worker", "designated_teacher", "vs_officer", "other_social_worker",
+         "other_school_teacher", "other_vs_officer", "reviewing_officer")  # fmt: skip
+
+
+def _complete_school(world, pep):
+    demo.fill_school_part(pep, world.designated_teacher)
+    return workflow.pep_complete_school_part(pep=pep, actor=world.designated_teacher)
+
+
+def _submitted(world, pep):
+    return demo.complete_and_submit(
+        pep, teacher=world.designated_teacher, social_worker=world.allocated_social_worker
+    )
+
+
+def test_a_full_cycle_moves_through_every_state(world, pep):
+    assert pep.state == Pep.State.DRAFT
+    pep = _complete_school(world, pep)
+    assert pep.state == Pep.State.SCHOOL_COMPLETE
+    demo.fill_social_worker_part(pep, world.allocated_social_worker)
+    pep = workflow.pep_submit(pep=pep, actor=world.allocated_social_worker)
+    assert pep.state == Pep.State.SUBMITTED
+    review = workflow.pep_sign_off(
+        pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback="Good"
+    )
+    pep.refresh_from_db()
+    assert pep.state == Pep.State.SIGNED_OFF
+    assert review.overall_rating == pep.overall_rating == "green"
+    actions = list(
+        AuditEvent.objects.filter(child=world.child, object_id=str(pep.pk))
+        .filter(action__startswith="pep.")
+        .values_list("action", flat=True)
+    )
+    for action in ("pep.started", "pep.school_part_completed", "pep.submitted", "pep.signed_off"):
+        assert action in actions
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_schools_designated_teacher_completes_the_school_part(world, pep, role):
+    demo.fill_school_part(pep, world.designated_teacher)
+    actor = getattr(world, role)
+    if role == "designated_teacher":
+        assert workflow.pep_complete_school_part(pep=pep, actor=actor).state == "school_complete"
+    else:
+        with pytest.raises(PermissionDenied):
+            workflow.pep_complete_school_part(pep=pep, actor=actor)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_allocated_social_worker_submits(world, pep, role):
+    pep = _complete_school(world, pep)
+    demo.fill_social_worker_part(pep, world.allocated_social_worker)
+    actor = getattr(world, role)
+    if role == "allocated_social_worker":
+        assert workflow.pep_submit(pep=pep, actor=actor).state == "submitted"
+    else:
+        with pytest.raises(PermissionDenied):
+            workflow.pep_submit(pep=pep, actor=actor)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_this_virtual_schools_staff_sign_off(world, pep, role):
+    pep = _submitted(world, pep)
+    actor = getattr(world, role)
+    if role == "vs_officer":
+        workflow.pep_sign_off(
+            pep=pep, actor=actor, section_ratings=demo.all_green(pep), feedback=""
+        )
+    else:
+        with pytest.raises(PermissionDenied):
+            workflow.pep_sign_off(
+                pep=pep, actor=actor, section_ratings=demo.all_green(pep), feedback=""
+            )
+
+
+@pytest.mark.parametrize(
+    ("state_setup", "transition"),
+    [
+        ("draft", "submit"),
+        ("draft", "sign_off"),
+        ("draft", "return"),
+        ("school_complete", "complete_school_part"),
+        ("school_complete", "sign_off"),
+        ("submitted", "complete_school_part"),
+        ("submitted", "submit"),
+        ("signed_off", "sign_off"),
+        ("signed_off", "return"),
+        ("signed_off", "submit"),
+    ],
+)
+def test_transitions_from_the_wrong_state_are_refused_with_a_reason(
+    world, pep, state_setup, transition
+):
+    if state_setup != "draft":
+        pep = _complete_school(world, pep)
+    if state_setup in ("submitted", "signed_off"):
+        demo.fill_social_worker_part(pep, world.allocated_social_worker)
+        pep = workflow.pep_submit(pep=pep, actor=world.allocated_social_worker)
+    if state_setup == "signed_off":
+        workflow.pep_sign_off(
+            pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+        )
+    calls = {
+        "complete_school_part": lambda: workflow.pep_complete_school_part(
+            pep=pep, actor=world.designated_teacher
+        ),
+        "submit": lambda: workflow.pep_submit(pep=pep, actor=world.allocated_social_worker),
+        "sign_off": lambda: workflow.pep_sign_off(
+            pep=pep, actor=world.vs_officer, section_ratings={}, feedback=""
+        ),
+        "return": lambda: workflow.pep_return_for_amendments(
+            pep=pep, actor=world.vs_officer, reason="x", section_keys=["attendance"]
+        ),
+    }
+    with pytest.raises(workflow.TransitionNotAllowed) as error:
+        calls[transition]()
+    assert str(error.value)
+
+
+def test_the_school_part_needs_every_mandatory_school_answer(world, pep):
+    demo.fill_school_part(pep, world.designated_teacher)
+    SectionAnswer.objects.filter(pep=pep, section_key="attendance").update(answers={})
+    with pytest.raises(ValidationError) as error:
+        workflow.pep_complete_school_part(pep=pep, actor=world.designated_teacher)
+    assert "Complete the section: Attendance and exclusions" in error.value.messages
+    pep.refresh_from_db()
+    assert pep.state == Pep.State.DRAFT
+
+
+def test_the_school_part_needs_three_targets_with_two_academic_and_one_wellbeing(world, pep):
+    demo.fill_school_part(pep, world.designated_teacher)
+    pep.targets.filter(area="wellbeing").delete()
+    with pytest.raises(ValidationError) as error:
+        workflow.pep_complete_school_part(pep=pep, actor=world.designated_teacher)
+    assert any("At least three targets" in message for message in error.value.messages)
+
+
+def test_submitting_needs_the_social_workers_sections(world, pep):
+    pep = _complete_school(world, pep)
+    with pytest.raises(ValidationError) as error:
+        workflow.pep_submit(pep=pep, actor=world.allocated_social_worker)
+    assert "Complete the section: Child and case details" in error.value.messages
+
+
+def test_a_return_needs_a_reason_and_sections(world, pep):
+    pep = _submitted(world, pep)
+    with pytest.raises(ValidationError) as error:
+        workflow.pep_return_for_amendments(
+            pep=pep, actor=world.vs_officer, reason=" ", section_keys=[]
+        )
+    assert set(error.value.message_dict) == {"reason", "sections"}
+    pep.refresh_from_db()
+    assert pep.state == Pep.State.SUBMITTED
+
+
+def test_returning_school_sections_reopens_the_school_part_and_emails_both(
+    world, pep, django_capture_on_commit_callbacks
+):
+    pep = _submitted(world, pep)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.pep_return_for_amendments(
+            pep=pep, actor=world.vs_officer, reason="Add attendance", section_keys=["attendance"]
+        )
+    pep.refresh_from_db()
+    assert pep.state == Pep.State.DRAFT
+    assert set(mail.outbox[0].to) == {
+        world.allocated_social_worker.email,
+        world.designated_teacher.email,
+    }
+    assert world.child.legal_last_name not in mail.outbox[0].body
+
+
+def test_returning_only_social_worker_sections_leaves_the_school_part_complete(world, pep):
+    pep = _submitted(world, pep)
+    workflow.pep_return_for_amendments(
+        pep=pep, actor=world.vs_officer, reason="Add who came", section_keys=["sign_off"]
+    )
+    pep.refresh_from_db()
+    assert pep.state == Pep.State.SCHOOL_COMPLETE
+    assert workflow.pep_submit(pep=pep, actor=world.allocated_social_worker).state == "submitted"
+
+
+def test_sign_off_needs_every_section_rated(world, pep):
+    pep = _submitted(world, pep)
+    ratings = demo.all_green(pep)
+    ratings.pop("attendance")
+    with pytest.raises(ValidationError):
+        workflow.pep_sign_off(pep=pep, actor=world.vs_officer, section_ratings=ratings, feedback="")
+
+
+def test_sign_off_rates_overall_by_the_virtual_schools_rule(world, pep):
+    pep = _submitted(world, pep)
+    ratings = demo.all_green(pep)
+    ratings["attendance"] = ratings["needs"] = "amber"
+    review = workflow.pep_sign_off(
+        pep=pep, actor=world.vs_officer, section_ratings=ratings, feedback=""
+    )
+    assert review.overall_rating == "amber"
+
+
+def test_sign_off_starts_next_terms_pep_with_targets_to_review_and_sends_the_signal(
+    world, pep, terms
+):
+    received = []
+    pep_signed_off.connect(lambda sender, **kw: received.append(kw), weak=False, dispatch_uid="t")
+    try:
+        pep = _submitted(world, pep)
+        workflow.pep_sign_off(
+            pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+        )
+    finally:
+        pep_signed_off.disconnect(dispatch_uid="t")
+    next_pep = Pep.objects.get(previous=pep)
+    assert next_pep.term == terms[1]
+    assert next_pep.version == pep.version + 1
+    assert next_pep.state == Pep.State.DRAFT
+    reviewed = TargetReview.objects.filter(pep=next_pep).values_list(
+        "target__description", flat=True
+    )
+    assert sorted(reviewed) == sorted(pep.targets.values_list("description", flat=True))
+    assert received == [{"pep": pep, "next_pep": next_pep, "signal": pep_signed_off}]
+    # The PEP2 was reviewed now, so next term carries it forward.
+    assert not next_pep.pep2_review_due
+    carried = next_pep.answers.get(section_key="case_details")
+    assert carried.carried_forward
+    assert carried.answers == pep.answers.get(section_key="case_details").answers
+
+
+def test_nothing_changes_after_sign_off(world, pep):
+    pep = _submitted(world, pep)
+    workflow.pep_sign_off(
+        pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+    )
+    pep.refresh_from_db()
+    with pytest.raises(ValidationError, match="signed off"):
+        services.section_save(
+            pep=pep,
+            section_key="case_details",
+            answers={},
+            expected_version=1,
+            actor=world.allocated_social_worker,
+        )
+    with pytest.raises(ValidationError, match="signed off"):
+        services.target_delete(pep=pep, actor=world.designated_teacher, target=pep.targets.first())
+
+
+def test_a_second_pep_cannot_be_started_while_one_is_open(world, pep):
+    with pytest.raises(ValidationError, match="already has a PEP in progress"):
+        services.pep_start(child=world.child, actor=world.allocated_social_worker)
+
+
+def test_a_teacher_cannot_start_a_pep(world, terms):
+    with pytest.raises(PermissionDenied):
+        services.pep_start(child=world.child, actor=world.designated_teacher)
