@@ -163,6 +163,12 @@ class TargetForm(forms.ModelForm):
             "owner": {"required": "Enter who is responsible"},
         }
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("area") == Target.Area.ACADEMIC and not cleaned.get("subject", "").strip():
+            self.add_error("subject", "Enter the subject of an academic target")
+        return cleaned
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = Target.Area.choices

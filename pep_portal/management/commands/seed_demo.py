@@ -25,7 +25,9 @@ from children.services import (
     placement_start,
 )
 from children.upn import upn_check_letter
+from peps import demo, workflow
 from peps.models import Term
+from peps.services import pep_start
 
 DEMO_PASSWORD = "pep-portal-demo"  # noqa: S105 - published on purpose, for the demo only
 
@@ -48,6 +50,7 @@ SCHOOLS = (
     ("990002", "Northshire Academy", "Northshire County Council", School.Phase.SECONDARY),
     # Out of area: many children in care go to school in another council's area.
     ("991003", "Westbrook High School", "Westshire Council", School.Phase.SECONDARY),
+    ("990004", "Little Acorns Nursery", "Northshire County Council", School.Phase.EARLY_YEARS),
 )
 
 # (email, name, role, Virtual School code, school URNs). The first seven, one per role, are the
@@ -66,6 +69,7 @@ PEOPLE = (
      ("990002",)),
     ("second.carer@northshire.example", "Pat Evans", Role.CARER, None, ()),
     ("officer@westshire.example", "Tom Reid", Role.VIRTUAL_SCHOOL_OFFICER, "991", ()),
+    ("teacher@littleacorns.example", "Jess Green", Role.DESIGNATED_TEACHER, None, ("990004",)),
     ("social.worker@westshire.example", "Amy Lowe", Role.SOCIAL_WORKER, "991", ()),
 )  # fmt: skip
 
@@ -243,8 +247,37 @@ class Command(BaseCommand):
                 ),
             )
             self._facts(child, index, year_group, code, actor, people, schools)
+            self._pep(child, index, people)
             children.append(child)
         return children
+
+    def _pep(self, child, index, people) -> None:
+        """Every child has this term's PEP. A few are further on, so that each stage of the
+        cycle (and each kind) can be seen: school part complete, waiting for quality assurance,
+        and signed off with next term's PEP started and its targets to review."""
+        social_worker = child.allocations.get(end_date__isnull=True).social_worker
+        teacher = User.objects.filter(
+            school_memberships__school__enrolments__child=child,
+            school_memberships__school__enrolments__end_date__isnull=True,
+        ).first()
+        pep = pep_start(child=child, actor=social_worker)
+        stage = {3: "school_complete", 8: "submitted", 15: "submitted", 1: "submitted",
+                 11: "signed_off", 0: "signed_off"}.get(index)  # fmt: skip
+        if stage is None or teacher is None:
+            return
+        demo.fill_school_part(pep, teacher)
+        pep = workflow.pep_complete_school_part(pep=pep, actor=teacher)
+        if stage == "school_complete":
+            return
+        demo.fill_social_worker_part(pep, social_worker)
+        pep = workflow.pep_submit(pep=pep, actor=social_worker)
+        if stage == "signed_off":
+            workflow.pep_sign_off(
+                pep=pep,
+                actor=people["officer@northshire.example"],
+                section_ratings=demo.all_green(pep),
+                feedback="A clear plan with the child's voice throughout.",
+            )
 
     def _facts(self, child, index, year_group, code, actor, people, schools) -> None:
         today = timezone.localdate()
@@ -258,7 +291,7 @@ class Command(BaseCommand):
                 if index % 3
                 else "second.social.worker@northshire.example"
             ]
-            school = None
+            school = schools["990004"]  # nursery and pre-school children
             if 0 <= year_group <= 6:
                 school = schools["990001"]
             elif year_group >= 7:

@@ -1,0 +1,176 @@
+"""The PEP's pages through HTTP: what each does with good and bad input."""
+
+from django.urls import reverse
+
+from peps import demo, workflow
+from peps.models import Pep, SectionAnswer, Target
+
+
+def _date(prefix, day):
+    return {f"{prefix}_0": day.day, f"{prefix}_1": day.month, f"{prefix}_2": day.year}
+
+
+TARGET = {
+    "area": "academic",
+    "subject": "Maths",
+    "description": "Recall the 7 times table",
+    "baseline": "Up to 5",
+    "success_criteria": "Ten answers in a minute",
+    "actions": "Daily practice with a teaching assistant",
+    "owner": "Class teacher",
+    "ppplus_amount": "150.50",
+}
+
+
+def test_the_overview_counts_required_answers(client, world, pep):
+    client.force_login(world.allocated_social_worker)
+    html = client.get(reverse("peps:overview", args=[pep.pk])).content.decode()
+    assert "0 of " in html and "required answers given" in html
+    assert "You can mark your part complete once the designated teacher" in html
+    assert "Mark complete and submit" not in html
+
+
+def test_two_people_saving_the_same_version_the_second_is_refused_with_input_kept(
+    client, world, pep
+):
+    url = reverse("peps:section", args=[pep.pk, "strengths_barriers"])
+    client.force_login(world.designated_teacher)
+    first = client.post(url, {"version": 0, "strengths": "First", "barriers": "First"})
+    assert first.status_code == 302
+    second = client.post(url, {"version": 0, "strengths": "Second person's words", "barriers": ""})
+    assert second.status_code == 200
+    html = second.content.decode()
+    assert "Someone else saved this section while you were editing it" in html
+    assert "Second person&#x27;s words" in html  # their input is shown back
+    row = SectionAnswer.objects.get(pep=pep, section_key="strengths_barriers")
+    assert row.answers["strengths"] == "First"
+    assert row.version == 1
+
+
+def test_bad_input_in_a_section_is_shown_by_its_field_and_the_rest_kept(client, world, pep):
+    client.force_login(world.designated_teacher)
+    html = client.post(
+        reverse("peps:section", args=[pep.pk, "attendance"]),
+        {"version": 0, "attendance_percent": "120", "suspension_days": "two",
+         "attendance_actions": "Morning check-ins"},
+    ).content.decode()  # fmt: skip
+    assert '<a href="#id_attendance_percent">Enter a percentage from 0 to 100</a>' in html
+    assert '<a href="#id_suspension_days">Enter a whole number, like 2</a>' in html
+    assert "Morning check-ins" in html
+    assert not SectionAnswer.objects.filter(pep=pep, section_key="attendance").exists()
+
+
+def test_a_partly_answered_section_saves(client, world, pep):
+    client.force_login(world.designated_teacher)
+    client.post(
+        reverse("peps:section", args=[pep.pk, "attendance"]),
+        {"version": 0, "attendance_percent": "96.5"},
+    )
+    row = SectionAnswer.objects.get(pep=pep, section_key="attendance")
+    assert row.answers == {"attendance_percent": "96.5"}
+
+
+def test_a_target_is_added_with_its_pp_plus(client, world, pep):
+    client.force_login(world.designated_teacher)
+    response = client.post(
+        reverse("peps:target_add", args=[pep.pk]), {**TARGET, **_date("due_by", pep.term.end_date)}
+    )
+    assert response.status_code == 302
+    assert str(Target.objects.get(pep=pep).ppplus_amount) == "150.50"
+
+
+def test_bad_pp_plus_amounts_are_refused_next_to_the_field(client, world, pep):
+    client.force_login(world.designated_teacher)
+    url = reverse("peps:target_add", args=[pep.pk])
+    for amount, message in [
+        ("-10", "The PP+ amount cannot be negative"),
+        ("ten pounds", "Enter an amount in pounds, like 150 or 150.50"),
+        ("10.123", "Enter the amount in pounds and pence, like 150.50"),
+    ]:
+        html = client.post(
+            url, {**TARGET, "ppplus_amount": amount, **_date("due_by", pep.term.end_date)}
+        ).content.decode()
+        assert f'<a href="#id_ppplus_amount">{message}</a>' in html, amount
+    assert not Target.objects.filter(pep=pep).exists()
+
+
+def test_an_academic_target_needs_a_subject(client, world, pep):
+    client.force_login(world.designated_teacher)
+    html = client.post(
+        reverse("peps:target_add", args=[pep.pk]),
+        {**TARGET, "subject": "", **_date("due_by", pep.term.end_date)},
+    ).content.decode()
+    assert '<a href="#id_subject">Enter the subject of an academic target</a>' in html
+
+
+def test_completing_the_school_part_too_early_lists_what_is_missing(client, world, pep):
+    client.force_login(world.designated_teacher)
+    response = client.post(reverse("peps:complete_school_part", args=[pep.pk]))
+    html = response.content.decode()
+    assert "Complete the section: Attendance and exclusions" in html
+    assert "At least three targets" in html
+    pep.refresh_from_db()
+    assert pep.state == Pep.State.DRAFT
+
+
+def test_submitting_from_the_wrong_state_is_a_clear_refusal(client, world, pep):
+    client.force_login(world.allocated_social_worker)
+    response = client.post(reverse("peps:submit", args=[pep.pk]))
+    assert response.status_code == 409
+    assert "once the designated teacher has completed the school" in response.content.decode()
+
+
+def test_return_without_a_reason_is_refused_on_the_page(client, world, pep):
+    demo.complete_and_submit(
+        pep, teacher=world.designated_teacher, social_worker=world.allocated_social_worker
+    )
+    client.force_login(world.vs_officer)
+    html = client.post(reverse("peps:return", args=[pep.pk]), {"reason": ""}).content.decode()
+    assert '<a href="#id_reason">Enter what needs to change</a>' in html
+    assert '<a href="#id_sections_1">Choose the sections that need work</a>' in html
+    pep.refresh_from_db()
+    assert pep.state == Pep.State.SUBMITTED
+
+
+def test_sign_off_through_the_page(client, world, pep):
+    demo.complete_and_submit(
+        pep, teacher=world.designated_teacher, social_worker=world.allocated_social_worker
+    )
+    client.force_login(world.vs_officer)
+    ratings = {f"rating_{key}": value for key, value in demo.all_green(pep).items()}
+    response = client.post(reverse("peps:quality", args=[pep.pk]), {**ratings, "feedback": "Good"})
+    assert response.status_code == 302
+    pep.refresh_from_db()
+    assert pep.state == Pep.State.SIGNED_OFF
+    follow = client.get(response.url).content.decode()
+    assert "signed off, rated Green" in follow
+
+
+def test_the_queue_lists_the_longest_waiting_first(client, world, terms):
+    from tests.children.factories import ChildFactory
+    from tests.peps.factories import SubmittedPepFactory
+
+    older = SubmittedPepFactory(child=ChildFactory(virtual_school=world.virtual_school),
+                                term=terms[0])  # fmt: skip
+    newer = SubmittedPepFactory(child=ChildFactory(virtual_school=world.virtual_school),
+                                term=terms[0])  # fmt: skip
+    Pep.objects.filter(pk=older.pk).update(submitted_at=newer.submitted_at.replace(year=2020))
+    elsewhere = SubmittedPepFactory()  # another Virtual School's
+    client.force_login(world.vs_officer)
+    html = client.get(reverse("peps:quality_queue")).content.decode()
+    assert html.index(older.child.display_name) < html.index(newer.child.display_name)
+    assert elsewhere.child.display_name not in html
+
+
+def test_the_childs_page_lists_every_version(client, world, pep):
+    demo.complete_and_submit(
+        pep, teacher=world.designated_teacher, social_worker=world.allocated_social_worker
+    )
+    workflow.pep_sign_off(
+        pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+    )
+    client.force_login(world.allocated_social_worker)
+    html = client.get(reverse("children:detail", args=[world.child.pk])).content.decode()
+    assert "PEP 1" in html and "PEP 2" in html
+    caseload = client.get(reverse("children:caseload")).content.decode()
+    assert "In progress" in caseload

@@ -1,0 +1,114 @@
+from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from children.school_year import year_group_for
+from peps import rules
+from peps.sections import SECTIONS_BY_KIND, Kind, kind_for_year_group
+
+
+def _facts(**overrides):
+    base = {
+        "year_group": 4,
+        "answers": {},
+        "applicable_keys": frozenset(),
+        "targets": (),
+        "reviews": (),
+    }
+    return rules.PepFacts(**{**base, **overrides})
+
+
+def _target(area="academic", amount=0, criteria="x"):
+    return SimpleNamespace(
+        area=area, ppplus_amount=Decimal(amount), success_criteria=criteria, owner="T",
+        due_by=date(2026, 12, 1),
+    )  # fmt: skip
+
+
+def test_every_kind_has_targets_and_a_sign_off_and_unique_keys():
+    for kind, sections in SECTIONS_BY_KIND.items():
+        keys = [s.key for s in sections]
+        assert len(keys) == len(set(keys)), kind
+        assert {"targets", "sign_off", "child_views"} <= set(keys), kind
+
+
+@pytest.mark.parametrize(
+    ("born", "kind"),
+    [
+        (date(2022, 8, 31), Kind.SCHOOL_AGE),  # 4 on 31 August 2026: Reception
+        (date(2022, 9, 1), Kind.EARLY_YEARS),  # a day younger: nursery
+        (date(2010, 8, 31), Kind.POST_16),  # year 12
+        (date(2010, 9, 1), Kind.SCHOOL_AGE),  # year 11
+    ],
+)
+def test_the_kind_follows_the_year_group_across_31_august(born, kind):
+    assert kind_for_year_group(year_group_for(born, date(2026, 9, 2))) == kind
+
+
+def test_child_voice_needs_views_or_a_reason():
+    assert not rules.child_voice_recorded(_facts())
+    assert rules.child_voice_recorded(_facts(answers={"child_views": {"going_well": "Art"}}))
+    reason = {"child_views": {"views_not_gathered_reason": "Unwell"}}
+    assert rules.child_voice_recorded(_facts(answers=reason))
+
+
+def test_three_targets_need_two_academic_and_one_wellbeing():
+    two_and_one = (_target(), _target(), _target("wellbeing"))
+    assert rules.three_targets_with_the_right_mix(_facts(targets=two_and_one))
+    assert not rules.three_targets_with_the_right_mix(_facts(targets=two_and_one[:2]))
+    three_academic = (_target(), _target(), _target())
+    assert not rules.three_targets_with_the_right_mix(_facts(targets=three_academic))
+
+
+def test_smart_targets_and_what_does_not_apply():
+    assert rules.targets_are_smart(_facts()) is None
+    assert rules.targets_are_smart(_facts(targets=(_target(),)))
+    assert not rules.targets_are_smart(_facts(targets=(_target(criteria=" "),)))
+
+
+def test_previous_targets_reviewed():
+    assert rules.previous_targets_reviewed(_facts()) is None
+    done, undone = SimpleNamespace(is_done=True), SimpleNamespace(is_done=False)
+    assert rules.previous_targets_reviewed(_facts(reviews=(done,)))
+    assert not rules.previous_targets_reviewed(_facts(reviews=(done, undone)))
+
+
+def test_tuition_needs_pp_plus_against_a_target():
+    tuition = {"targets": {"tuition_arrangement": "school"}}
+    assert rules.ppplus_linked_to_targets(_facts()) is None
+    assert not rules.ppplus_linked_to_targets(_facts(answers=tuition, targets=(_target(),)))
+    assert rules.ppplus_linked_to_targets(_facts(answers=tuition, targets=(_target(amount=50),)))
+
+
+def test_transition_only_in_transition_years():
+    assert rules.transition_planned(_facts()) is None
+    applies = frozenset({"transition"})
+    assert not rules.transition_planned(_facts(applicable_keys=applies))
+    plan = {"transition": {"transition_plan": "Visits in June"}}
+    assert rules.transition_planned(_facts(applicable_keys=applies, answers=plan))
+
+
+def test_meeting_recorded():
+    assert not rules.meeting_recorded(_facts())
+    answers = {"sign_off": {"meeting_date": "2026-11-02", "attendees": "SW, DT, carer"}}
+    assert rules.meeting_recorded(_facts(answers=answers))
+
+
+@pytest.mark.parametrize(
+    ("ratings", "threshold", "overall"),
+    [
+        ({"a": "green", "b": "red"}, 2, "red"),
+        ({"a": "amber", "b": "amber", "c": "green"}, 2, "amber"),
+        ({"a": "amber", "b": "green"}, 2, "green"),
+        ({"a": "amber", "b": "green"}, 1, "amber"),
+    ],
+)
+def test_overall_rating(ratings, threshold, overall):
+    assert rules.overall_rating(ratings, amber_threshold=threshold) == overall
+
+
+def test_every_rule_message_is_its_docstring():
+    for rule in rules.QUALITY_CHECKLIST:
+        assert rule.message and rule.message != rule.code
