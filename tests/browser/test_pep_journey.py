@@ -4,10 +4,10 @@ import pytest
 from django.core.management import call_command
 
 from children.models import Child
+from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from peps import demo
 from peps.models import Pep
 from peps.progress import pep_progress
-from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
