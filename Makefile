@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export DEBUG ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint migrations-check worker beat frontend lock
+.PHONY: help install run test lint migrations-check worker beat frontend lock benchmark
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -45,3 +45,9 @@ frontend: ## Recompile GOV.UK Frontend into static/ (needs Node; the output is c
 
 lock: install ## Re-pin every dependency into requirements.lock
 	$(BIN)/pip freeze --exclude-editable > requirements.lock
+
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/pep_bench
+benchmark: install ## Time the daily job on 1k/10k/100k synthetic children (scratch PostgreSQL)
+	psql "$(BENCH_DB)" -c "select 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres pep_bench
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --no-input
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py benchmark_daily_job --children 1000 10000 100000

@@ -46,15 +46,22 @@ ROLE_HOME: dict[str, str] = {
 
 # The service navigation for each role: (label, URL name).
 ROLE_NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
-    Role.SOCIAL_WORKER: (("My caseload", "children:caseload"),),
-    Role.DESIGNATED_TEACHER: (("Children at my school", "children:school_children"),),
+    Role.SOCIAL_WORKER: (("My caseload", "children:caseload"), ("PEP deadlines", "peps:deadlines")),
+    Role.DESIGNATED_TEACHER: (
+        ("Children at my school", "children:school_children"),
+        ("PEP deadlines", "peps:deadlines"),
+    ),
     Role.VIRTUAL_SCHOOL_OFFICER: (
         ("All children", "children:virtual_school_children"),
+        ("PEP deadlines", "peps:deadlines"),
         ("Quality assurance", "peps:quality_queue"),
+        ("Term dates", "peps:calendar"),
     ),
     Role.VIRTUAL_SCHOOL_HEAD: (
         ("All children", "children:virtual_school_children"),
+        ("PEP deadlines", "peps:deadlines"),
         ("Quality assurance", "peps:quality_queue"),
+        ("Term dates", "peps:calendar"),
     ),
     Role.CARER: (("Your children", "children:carer_home"),),
     Role.REVIEWING_OFFICER: (("Children you review", "children:reviewing"),),

@@ -1,1 +1,194 @@
-# Create your views here.
+"""PEP meeting pages. Meetings are seen by whoever may see the child; only the allocated social
+worker, who chairs them, arranges, changes, cancels and records them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.govuk_forms import raise_on_form
+from accounts.models import Role, User
+from peps.policy import capacity_for
+from peps.selectors import pep_get_for_user
+
+from . import selectors, services
+from .forms import ActionForm, RecordForm, ScheduleForm, WhenWhereForm
+from .models import Invitation
+
+
+def _require_chair(request, pep) -> None:
+    if pep.is_locked or not capacity_for(user=request.user, pep=pep).social_worker:
+        raise PermissionDenied
+
+
+def _suggested_invitees(pep) -> dict:
+    child = pep.child
+    suggested = {}
+    teacher = User.objects.filter(
+        role=Role.DESIGNATED_TEACHER,
+        is_active=True,
+        school_memberships__school__enrolments__child=child,
+        school_memberships__school__enrolments__end_date__isnull=True,
+    ).first()
+    if teacher:
+        suggested[Invitation.Role.DESIGNATED_TEACHER] = (teacher.full_name, teacher.email)
+    carer = User.objects.filter(
+        role=Role.CARER, placements__child=child, placements__end_date__isnull=True
+    ).first()
+    if carer:
+        suggested[Invitation.Role.CARER] = (carer.full_name, carer.email)
+    return suggested
+
+
+def _page(request, template, **context):
+    return render(request, f"meetings/{template}.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule(request, pep_id):
+    pep = pep_get_for_user(user=request.user, pep_id=pep_id)
+    _require_chair(request, pep)
+    form = ScheduleForm(request.POST or None, suggested=_suggested_invitees(pep))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_schedule(
+                pep=pep,
+                actor=request.user,
+                starts_at=form.starts_at(),
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                mode=form.cleaned_data["mode"],
+                location=form.cleaned_data["location"],
+                online_link=form.cleaned_data["online_link"],
+                invitees=form.invitees(),
+                allow_holiday=form.cleaned_data["allow_holiday"],
+            )
+        except ValidationError as error:
+            raise_on_form(form, _on_fields(error))
+        else:
+            messages.success(request, "The meeting is arranged and the invitations have been sent")
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+    return _page(request, "form", form=form, pep=pep, title="Arrange the PEP meeting")
+
+
+def _on_fields(error: ValidationError) -> ValidationError:
+    """The service names `starts_at`; the form asks for a day and a time."""
+    if hasattr(error, "error_dict") and "starts_at" in error.error_dict:
+        error.error_dict["day"] = error.error_dict.pop("starts_at")
+    return error
+
+
+@login_required
+def detail(request, meeting_id):
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+    is_chair = (
+        not meeting.pep.is_locked and capacity_for(user=request.user, pep=meeting.pep).social_worker
+    )
+    return _page(
+        request,
+        "detail",
+        meeting=meeting,
+        pep=meeting.pep,
+        invitations=meeting.invitations.all(),
+        actions=meeting.actions.all(),
+        follow_up=selectors.actions_to_follow_up(meeting),
+        is_chair=is_chair,
+        has_started=meeting.starts_at <= timezone.now(),
+        action_form=ActionForm() if is_chair else None,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change(request, meeting_id):
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+    _require_chair(request, meeting.pep)
+    local = timezone.localtime(meeting.starts_at)
+    initial = {
+        "day": local.date(),
+        "start_time": local.strftime("%H:%M"),
+        "duration_minutes": meeting.duration_minutes,
+        "mode": meeting.mode,
+        "location": meeting.location,
+        "online_link": meeting.online_link,
+    }
+    form = WhenWhereForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_reschedule(
+                meeting=meeting,
+                actor=request.user,
+                starts_at=form.starts_at(),
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                mode=form.cleaned_data["mode"],
+                location=form.cleaned_data["location"],
+                online_link=form.cleaned_data["online_link"],
+                allow_holiday=form.cleaned_data["allow_holiday"],
+            )
+        except ValidationError as error:
+            raise_on_form(form, _on_fields(error))
+        else:
+            messages.success(request, "The meeting has changed and everyone's calendar updated")
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+    return _page(request, "form", form=form, pep=meeting.pep, title="Change the meeting")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel(request, meeting_id):
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+    _require_chair(request, meeting.pep)
+    if request.method == "POST":
+        try:
+            services.meeting_cancel(meeting=meeting, actor=request.user)
+        except ValidationError as error:
+            messages.info(request, error.messages[0])
+        else:
+            messages.success(request, "The meeting is cancelled and everyone has been told")
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    return _page(request, "cancel", meeting=meeting, pep=meeting.pep)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record(request, meeting_id):
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+    _require_chair(request, meeting.pep)
+    invitations = meeting.invitations.all()
+    form = RecordForm(
+        request.POST or None, invitations=invitations, initial={"notes": meeting.notes}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_record(
+                meeting=meeting,
+                actor=request.user,
+                attended=form.attended(),
+                absence_reasons=form.absence_reasons(),
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(request, "The meeting's record has been saved")
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+    return _page(request, "form", form=form, pep=meeting.pep, title="Record the meeting")
+
+
+@login_required
+@require_POST
+def action_add(request, meeting_id):
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+    _require_chair(request, meeting.pep)
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_action_add(meeting=meeting, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(request, "The action has been added")
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+    return _page(request, "form", form=form, pep=meeting.pep, title="Add an action")

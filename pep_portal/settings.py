@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -224,6 +225,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "pep_portal.celery.heartbeat", "schedule": timedelta(minutes=30)},
+    "daily-pep-reminders": {
+        "task": "peps.tasks.send_daily_reminders",
+        "schedule": crontab(hour=env_int("REMINDER_HOUR", 7), minute=0),
+    },
     "remove-expired-access": {
         "task": "children.tasks.remove_expired_access",
         "schedule": timedelta(hours=6),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("", include("children.urls")),
     path("", include("peps.urls")),
+    path("", include("meetings.urls")),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="pages/accessibility.html"),

@@ -26,6 +26,8 @@ SAMPLE_TARGETS = (
 def sample_answers(section: Section, *, on: date) -> dict:
     answers = {}
     for question in section.questions:
+        if question.type == QuestionType.DATE and not question.mandatory:
+            continue  # e.g. the next meeting's date: left for a provisional one to be set
         if question.type in SAMPLE_TEXT:
             answers[question.key] = SAMPLE_TEXT[question.type]
         elif question.type == QuestionType.YES_NO:

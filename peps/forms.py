@@ -80,7 +80,8 @@ class SectionForm(forms.Form):
     """A section's questions. Nothing is required to save: mandatory questions only gate
     completing the PEP, so a half-finished section is never lost."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    OUT_OF_DATE = "This page was out of date. Your answers are below: save them again."
 
     def __init__(self, *args, section: Section, answers: dict, version: int, **kwargs):
         initial = {"version": version}
@@ -98,6 +99,13 @@ class SectionForm(forms.Form):
             *(_layout_for(q) for q in section.questions),
             _button("Save and return to the PEP"),
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "version" in self.errors or cleaned.get("version") is None:
+            self.errors.pop("version", None)
+            raise forms.ValidationError(self.OUT_OF_DATE)
+        return cleaned
 
     def answers(self) -> dict:
         """The cleaned answers in a form JSON keeps: dates as ISO text, decimals as text."""
@@ -299,4 +307,57 @@ class KindForm(forms.Form):
         self.helper = govuk_helper(
             Field.radios("kind", legend_size=Size.SMALL),
             _button("Change the kind", secondary=True),
+        )
+
+
+class TermForm(forms.Form):
+    academic_year = forms.IntegerField(
+        label="Academic year starting in",
+        min_value=2000,
+        max_value=2100,
+        help_text="For 2026 to 2027, enter 2026",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter the year the academic year starts in",
+            "invalid": "Enter a year, like 2026",
+            "min_value": "Enter a year, like 2026",
+            "max_value": "Enter a year, like 2026",
+        },
+    )
+    name = forms.ChoiceField(
+        label="Term",
+        choices=[("autumn", "Autumn"), ("spring", "Spring"), ("summer", "Summer")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the term"},
+    )
+    start_date = GovukDateField(label="First day of term")
+    end_date = GovukDateField(label="Last day of term")
+    half_term_start = GovukDateField(label="First day of the half term", required=False)
+    half_term_end = GovukDateField(label="Last day of the half term", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            Field.text("academic_year", field_width=Fixed.FIVE),
+            Field.radios("name", legend_size=Size.SMALL, inline=True),
+            Field("start_date"),
+            Field("end_date"),
+            Field("half_term_start"),
+            Field("half_term_end"),
+            _button("Save the term"),
+        )
+
+
+class ClosureDayForm(forms.Form):
+    day = GovukDateField(label="Closure day")
+    reason = forms.CharField(
+        label="Reason", max_length=100, help_text="For example: INSET day", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            Field("day"),
+            Field.text("reason", field_width=Fluid.ONE_HALF),
+            _button("Add the closure day", secondary=True),
         )

@@ -39,6 +39,25 @@ class Term(models.Model):
         return f"{self.get_name_display()} {self.academic_year} to {self.academic_year + 1}"
 
 
+class ClosureDay(models.Model):
+    """A day a Virtual School's schools are closed in term time (an INSET day, say)."""
+
+    virtual_school = models.ForeignKey(
+        VirtualSchool, on_delete=models.CASCADE, related_name="closure_days"
+    )
+    date = models.DateField()
+    reason = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["virtual_school", "date"], name="one_closure_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%-d %B %Y} {self.reason}".strip()
+
+
 class PepSettings(models.Model):
     """A Virtual School's choices about PEPs, with the seeds' figures as defaults."""
 
@@ -49,6 +68,23 @@ class PepSettings(models.Model):
         "Ambers that make the overall rating amber",
         default=2,
         help_text="Any red section makes the whole PEP red; this many ambers make it amber",
+    )
+    # Statutory and local timescales (seeds 001 and 003), in school days unless named otherwise.
+    first_pep_school_days = models.PositiveSmallIntegerField(
+        "First PEP due, school days after entering care", default=20
+    )
+    new_school_school_days = models.PositiveSmallIntegerField(
+        "New PEP due, school days after starting at a new school", default=20
+    )
+    termly_deadline_school_day = models.PositiveSmallIntegerField(
+        "Each term's PEP due by this school day of the term", default=15
+    )
+    reminder_school_days = models.PositiveSmallIntegerField(
+        "Remind this many school days before a PEP is due", default=5
+    )
+    quality_assurance_days = models.PositiveSmallIntegerField(
+        "Remind the Virtual School after a PEP waits this many days for quality assurance",
+        default=10,
     )
 
     def __str__(self) -> str:
@@ -99,6 +135,11 @@ class Pep(models.Model):
     )
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     due_date = models.DateField(null=True, blank=True)
+    due_reason = models.CharField(max_length=200, blank=True)
+    planned_meeting_date = models.DateField(
+        null=True, blank=True, help_text="The PEP meeting's date, provisional until confirmed"
+    )
+    planned_meeting_confirmed = models.BooleanField(default=False)
     pep2_reviewed_on = models.DateField(
         null=True,
         blank=True,
@@ -275,3 +316,53 @@ class QualityReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} {self.created_at:%-d %B %Y}"
+
+
+class Digest(models.Model):
+    """One email a person gets in a day, gathering all their reminders (users asked for
+    digests, not a message per event)."""
+
+    recipient = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.recipient} on {self.day}"
+
+
+class Reminder(models.Model):
+    """A notice about one PEP for one person, recorded once: running the daily job again, or
+    retrying it after a crash, finds it here and sends nothing twice."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Due soon"
+        OVERDUE = "overdue", "Overdue"
+        WAITING_FOR_QUALITY_ASSURANCE = "waiting_qa", "Waiting for quality assurance"
+        MEETING_NOT_CONFIRMED = "meeting_unconfirmed", "Meeting date not confirmed"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    occasion = models.DateField(help_text="The date it is about (due date, meeting date, ...)")
+    message = models.CharField(max_length=200)
+    created_on = models.DateField()
+    digest = models.ForeignKey(
+        Digest, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
+    )
+
+    class Meta:
+        ordering = ["created_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "pep", "recipient", "occasion"], name="one_reminder_per_occasion"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "-created_on"])]
+
+    def __str__(self) -> str:
+        return self.message

@@ -46,7 +46,9 @@ def can_edit_section(capacity: Capacity, pep: Pep, section: Section) -> bool:
         return school
     if section.owner == Owner.SOCIAL_WORKER:
         return social
-    return school or social
+    # The child's views belong to the school's part: once that is complete, nobody changes them
+    # (the social worker's submit does not check the school's sections again).
+    return pep.state == Pep.State.DRAFT and (capacity.designated_teacher or capacity.social_worker)
 
 
 def can_comment(capacity: Capacity, pep: Pep) -> bool:

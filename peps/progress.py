@@ -81,9 +81,17 @@ def _gather(pep: Pep) -> tuple[PepFacts, dict]:
     ), rows
 
 
+def pep2_review_due(pep: Pep) -> bool:
+    """Six months since the PEP2 was reviewed (decided when the PEP was made), or a change of
+    school since then (which can happen any time)."""
+    if pep.pep2_review_due or pep.pep2_reviewed_on is None:
+        return True
+    return pep.child.enrolments.filter(start_date__gt=pep.pep2_reviewed_on).exists()
+
+
 def pep_progress(pep: Pep) -> PepProgress:
     facts, rows = _gather(pep)
-    carried_counts = pep.kind == Kind.SCHOOL_AGE and not pep.pep2_review_due
+    carried_counts = pep.kind == Kind.SCHOOL_AGE and not pep2_review_due(pep)
     sections = []
     for section in sections_for(pep.kind):
         if section.key not in facts.applicable_keys:

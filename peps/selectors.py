@@ -1,12 +1,20 @@
 """Reads of PEPs, scoped to the person asking: a PEP is visible exactly when its child is."""
 
+from datetime import timedelta
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from children.selectors import children_visible_to
+from children.selectors import (
+    ChildFilters,
+    caseload_for,
+    children_at_schools_of,
+    children_of_virtual_school,
+    children_visible_to,
+)
 
-from .models import Pep
+from .models import Pep, Reminder
 
 
 def pep_get_for_user(*, user: User, pep_id: int) -> Pep:
@@ -33,3 +41,41 @@ def quality_assurance_queue(*, user: User) -> QuerySet[Pep]:
         .select_related("child", "term", "submitted_by")
         .order_by("submitted_at", "pk")
     )
+
+
+def dashboard_for(*, user: User, today) -> dict:
+    """Due soon, overdue and upcoming PEPs of the person's own children, and their notices."""
+    if user.role == "social_worker":
+        children = caseload_for(user=user)
+    elif user.role == "designated_teacher":
+        children = children_at_schools_of(user=user)
+    else:
+        children = children_of_virtual_school(user=user, filters=ChildFilters())
+    open_peps = (
+        Pep.objects.filter(child__in=children.values("pk"))
+        .exclude(state=Pep.State.SIGNED_OFF)
+        .select_related("child", "term")
+        .order_by("due_date", "pk")
+    )
+    in_progress = open_peps.filter(state__in=[Pep.State.DRAFT, Pep.State.SCHOOL_COMPLETE])
+    overdue = list(in_progress.filter(due_date__lt=today))
+    due_soon = list(
+        in_progress.filter(due_date__gte=today, due_date__lte=today + timedelta(days=28))
+    )
+    upcoming = list(
+        open_peps.filter(term__start_date__gt=today).order_by("planned_meeting_date", "pk")
+    )
+    total = children.count()
+    overdue_children = len({pep.child_id for pep in overdue})
+    return {
+        "overdue": overdue,
+        "due_soon": due_soon,
+        "upcoming": upcoming,
+        "children_count": total,
+        "in_date_percent": round(100 * (total - overdue_children) / total) if total else None,
+        "notices": list(
+            Reminder.objects.filter(recipient=user, created_on__gte=today - timedelta(days=14))
+            .select_related("pep__child")
+            .order_by("-created_on", "pk")[:50]
+        ),
+    }

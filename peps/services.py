@@ -13,9 +13,10 @@ from accounts.models import User
 from audit.services import audit_changes, audit_record
 from children.models import Child
 
+from .deadlines import due_for_pep
 from .models import Pep, SectionAnswer, SectionComment, Target, TargetReview, Term
 from .policy import can_change_kind, can_comment, can_edit_section, capacity_for
-from .sections import Kind, kind_for_year_group, section_for
+from .sections import Kind, kind_for_year_group, section_for, sections_for
 
 TARGET_FIELDS = (
     "area",
@@ -97,7 +98,7 @@ def pep_start(*, child: Child, actor: User, kind: str | None = None) -> Pep:
         obj=pep,
         changes={"version": [None, pep.version], "kind": [None, pep.kind]},
     )
-    return pep
+    return pep_refresh_due(pep=pep)
 
 
 @transaction.atomic
@@ -106,10 +107,13 @@ def pep_change_kind(*, pep: Pep, actor: User, kind: str) -> Pep:
     pep = _lock(pep)
     if not can_change_kind(capacity_for(user=actor, pep=pep), pep):
         raise PermissionDenied
-    if pep.answers.exists() or pep.targets.exists():
+    if pep.answers.filter(carried_forward=False).exists() or pep.targets.exists():
         raise ValidationError({"kind": "The kind can change only before anything is entered"})
     before, pep.kind = pep.kind, Kind(kind).value
     pep.save(update_fields=["kind"])
+    # Answers carried from last term stay only where the new kind asks the same section.
+    keep = [s.key for s in sections_for(pep.kind)]
+    pep.answers.filter(carried_forward=True).exclude(section_key__in=keep).delete()
     audit_record(
         actor=actor, action="pep.kind_changed", child=pep.child, obj=pep,
         changes={"kind": [before, pep.kind]},
@@ -274,3 +278,45 @@ def section_comment_add(*, pep: Pep, section_key: str, actor: User, text: str) -
         changes={"section": [None, section_key]},
     )
     return comment
+
+
+@transaction.atomic
+def pep_set_planned_meeting(
+    *, pep: Pep, actor: User | None, day: date | None, confirmed: bool
+) -> Pep:
+    """The PEP's meeting date: provisional (set after the last sign-off) until the social worker
+    arranges the meeting or sets the date."""
+    pep = Pep.objects.select_for_update().select_related("child").get(pk=pep.pk)
+    before = (pep.planned_meeting_date, pep.planned_meeting_confirmed)
+    pep.planned_meeting_date, pep.planned_meeting_confirmed = day, confirmed and day is not None
+    if before != (pep.planned_meeting_date, pep.planned_meeting_confirmed):
+        pep.save(update_fields=["planned_meeting_date", "planned_meeting_confirmed"])
+        audit_record(
+            actor=actor,
+            action="pep.meeting_planned",
+            child=pep.child,
+            obj=pep,
+            changes=audit_changes(
+                {"date": before[0], "confirmed": before[1]},
+                {"date": pep.planned_meeting_date, "confirmed": pep.planned_meeting_confirmed},
+            ),
+        )
+    return pep
+
+
+def pep_refresh_due(*, pep: Pep) -> Pep:
+    """Work out the PEP's due date and its reason again (at start, and when facts change)."""
+    due = due_for_pep(pep)
+    if (pep.due_date, pep.due_reason) != (due.day, due.reason):
+        with transaction.atomic():
+            before = pep.due_date
+            Pep.objects.filter(pk=pep.pk).update(due_date=due.day, due_reason=due.reason)
+            pep.due_date, pep.due_reason = due.day, due.reason
+            audit_record(
+                actor=None,
+                action="pep.due_date_set",
+                child=pep.child,
+                obj=pep,
+                changes=audit_changes({"due_date": before}, {"due_date": due.day}),
+            )
+    return pep

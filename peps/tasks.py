@@ -3,11 +3,13 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 
-from .models import QualityReview
+from .models import Digest, QualityReview
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
@@ -39,3 +41,40 @@ def email_pep_returned(*, review_id: int) -> None:
         from_email=None,
         recipient_list=sorted(recipients),
     )
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def send_digest(*, digest_id: int) -> None:
+    """Send one person their day's reminders in one email, once. The email names no child;
+    the list is behind sign-in."""
+    with transaction.atomic():
+        digest = Digest.objects.select_for_update().select_related("recipient").get(pk=digest_id)
+        if digest.sent_at is not None:
+            return
+        counts = {}
+        for reminder in digest.reminders.all():
+            label = reminder.get_kind_display()
+            counts[label] = counts.get(label, 0) + 1
+        if not counts:
+            return
+        lines = "\n".join(f"- {label}: {count}" for label, count in sorted(counts.items()))
+        send_mail(
+            subject="Your PEP reminders for today",
+            message=(
+                f"Hello {digest.recipient.get_short_name()},\n\nPEPs that need you:\n{lines}\n\n"
+                f"See them: {settings.SITE_URL}{reverse('peps:deadlines')}\n\nPEP Portal\n"
+            ),
+            from_email=None,
+            recipient_list=[digest.recipient.email],
+        )
+        digest.sent_at = timezone.now()
+        digest.save(update_fields=["sent_at"])
+
+
+@shared_task
+def send_daily_reminders() -> dict:
+    """The beat job: refresh due dates and send the day's digests."""
+    from .reminders import run_daily_reminders  # it enqueues this module's tasks: import late
+
+    report = run_daily_reminders()
+    return {"peps": report.peps, "reminders": report.reminders, "digests": report.digests}

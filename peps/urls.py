@@ -1,10 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 
 app_name = "peps"
 
 urlpatterns = [
+    path("virtual-school/calendar/", calendar_views.calendar, name="calendar"),
+    path("virtual-school/calendar/terms/add/", calendar_views.term_edit, name="term_add"),
+    path(
+        "virtual-school/calendar/terms/<int:term_id>/", calendar_views.term_edit, name="term_edit"
+    ),
+    path("deadlines/", views.deadlines, name="deadlines"),
     path("children/<int:child_id>/peps/start/", views.pep_start, name="start"),
     path("peps/<int:pep_id>/", views.overview, name="overview"),
     path("peps/<int:pep_id>/kind/", views.change_kind, name="change_kind"),

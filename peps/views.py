@@ -7,11 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_required
 from accounts.govuk_forms import raise_on_form
-from accounts.models import VIRTUAL_SCHOOL_STAFF
+from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
 from children.selectors import child_get_for_user
 
 from . import policy, selectors, services, workflow
@@ -60,6 +61,8 @@ def _render_overview(request, pep: Pep, *, action_errors=(), kind_form=None, sta
         else None,
         "signed_off_review": last_review if pep.is_locked else None,
         "action_errors": list(action_errors),
+        # The meetings app builds on this one: reached through the relation, not imported.
+        "meetings": list(pep.meetings.all()),
     }
     return render(request, "peps/overview.html", context, status=status)
 
@@ -112,19 +115,27 @@ def _section_or_404(pep: Pep, section_key: str):
 def section(request, pep_id, section_key):
     pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
     section = _section_or_404(pep, section_key)
+    return _section_page(request, pep, section)
+
+
+def _section_page(request, pep, section, *, comment_form=None):
     capacity = policy.capacity_for(user=request.user, pep=pep)
     can_edit = policy.can_edit_section(capacity, pep, section)
     row = pep.answers.filter(section_key=section.key).first()
     saved = row.answers if row else {}
     form = None
     conflict = False
+    posting_answers = request.method == "POST" and comment_form is None
     if can_edit:
         form = SectionForm(
-            request.POST or None, section=section, answers=saved, version=row.version if row else 0
+            request.POST if posting_answers else None,
+            section=section,
+            answers=saved,
+            version=row.version if row else 0,
         )
-    elif request.method == "POST":
+    elif posting_answers:
         raise PermissionDenied
-    if request.method == "POST" and form.is_valid():
+    if posting_answers and form.is_valid():
         try:
             services.section_save(
                 pep=pep,
@@ -134,7 +145,14 @@ def section(request, pep_id, section_key):
                 actor=request.user,
             )
         except services.EditConflict as error:
+            # Show their input again, now against the saved version, so saving again works.
             conflict = True
+            row = pep.answers.get(section_key=section.key)
+            saved = row.answers
+            data = request.POST.copy()
+            data["version"] = row.version
+            form = SectionForm(data, section=section, answers=saved, version=row.version)
+            form.is_valid()
             form.add_error(None, error)
         except ValidationError as error:
             raise_on_form(form, error)
@@ -149,7 +167,8 @@ def section(request, pep_id, section_key):
         "conflict": conflict,
         "saved": [(q, saved.get(q.key)) for q in section.questions],
         "comments": pep.comments.filter(section_key=section.key).select_related("author"),
-        "comment_form": CommentForm() if policy.can_comment(capacity, pep) else None,
+        "comment_form": comment_form
+        or (CommentForm() if policy.can_comment(capacity, pep) else None),
     }
     if section.has_targets:
         progress = pep_progress(pep)
@@ -169,13 +188,12 @@ def comment_add(request, pep_id, section_key):
     if not policy.can_comment(policy.capacity_for(user=request.user, pep=pep), pep):
         raise PermissionDenied
     form = CommentForm(request.POST)
-    if form.is_valid():
-        services.section_comment_add(
-            pep=pep, section_key=section.key, actor=request.user, text=form.cleaned_data["text"]
-        )
-        messages.success(request, "Your comment has been added")
-    else:
-        messages.info(request, "Enter a comment before adding it")
+    if not form.is_valid():
+        return _section_page(request, pep, section, comment_form=form)
+    services.section_comment_add(
+        pep=pep, section_key=section.key, actor=request.user, text=form.cleaned_data["text"]
+    )
+    messages.success(request, "Your comment has been added")
     return redirect("peps:section", pep_id=pep.pk, section_key=section.key)
 
 
@@ -310,15 +328,22 @@ def _quality_page(request, pep, *, sign_off_form=None, return_form=None, status=
 
 def _quality_pep(request, pep_id) -> Pep:
     pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
-    if not policy.can_quality_assure(policy.capacity_for(user=request.user, pep=pep), pep):
+    capacity = policy.capacity_for(user=request.user, pep=pep)
+    if not capacity.virtual_school:
         raise PermissionDenied
+    if not policy.can_quality_assure(capacity, pep):
+        raise workflow.TransitionNotAllowed("This PEP is not waiting for quality assurance")
     return pep
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def quality_assurance(request, pep_id):
-    pep = _quality_pep(request, pep_id)
+    try:
+        pep = _quality_pep(request, pep_id)
+    except workflow.TransitionNotAllowed as error:
+        pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
+        return _render_overview(request, pep, action_errors=[str(error)], status=409)
     if request.method == "GET":
         return _quality_page(request, pep)
     sections = [s.section for s in pep_progress(pep).sections]
@@ -331,6 +356,8 @@ def quality_assurance(request, pep_id):
                 section_ratings=form.ratings(),
                 feedback=form.cleaned_data["feedback"],
             )
+        except workflow.TransitionNotAllowed as error:
+            return _render_overview(request, pep, action_errors=[str(error)], status=409)
         except ValidationError as error:
             raise_on_form(form, error)
         else:
@@ -344,7 +371,11 @@ def quality_assurance(request, pep_id):
 @login_required
 @require_POST
 def return_for_amendments(request, pep_id):
-    pep = _quality_pep(request, pep_id)
+    try:
+        pep = _quality_pep(request, pep_id)
+    except workflow.TransitionNotAllowed as error:
+        pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
+        return _render_overview(request, pep, action_errors=[str(error)], status=409)
     form = ReturnForm(request.POST, sections=[s.section for s in pep_progress(pep).sections])
     if form.is_valid():
         try:
@@ -354,6 +385,8 @@ def return_for_amendments(request, pep_id):
                 reason=form.cleaned_data["reason"],
                 section_keys=form.cleaned_data["sections"],
             )
+        except workflow.TransitionNotAllowed as error:
+            return _render_overview(request, pep, action_errors=[str(error)], status=409)
         except ValidationError as error:
             raise_on_form(form, error)
         else:
@@ -367,3 +400,9 @@ def return_for_amendments(request, pep_id):
 def quality_assurance_queue(request):
     peps = selectors.quality_assurance_queue(user=request.user)
     return render(request, "peps/quality_queue.html", {"peps": peps})
+
+
+@role_required(Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, *VIRTUAL_SCHOOL_STAFF)
+def deadlines(request):
+    context = selectors.dashboard_for(user=request.user, today=timezone.localdate())
+    return render(request, "peps/deadlines.html", context)

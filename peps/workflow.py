@@ -28,6 +28,7 @@ from .policy import (
 from .progress import pep_progress
 from .rules import SCHOOL_PART_GATE, failing, overall_rating
 from .sections import PEP2_SECTION_KEYS, Kind, Owner, kind_for_year_group, sections_for
+from .services import pep_refresh_due
 from .signals import pep_signed_off
 
 PEP2_REVIEW_INTERVAL = timedelta(days=183)  # "at least every six months" (seed 001)
@@ -238,4 +239,4 @@ def _start_next(*, pep: Pep, actor: User) -> Pep | None:
         obj=next_pep,
         changes={"version": [None, next_pep.version], "term": [None, term.pk]},
     )
-    return next_pep
+    return pep_refresh_due(pep=next_pep)

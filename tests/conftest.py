@@ -11,6 +11,8 @@ from django.utils import timezone
 from accounts.models import Role
 from children import services as children_services
 from pep_portal.celery import app as celery_app
+from peps import services as peps_services
+from peps.models import Term
 from tests.accounts.factories import SchoolFactory, UserFactory, VirtualSchoolFactory
 from tests.children.factories import (
     AccessGrantFactory,
@@ -19,6 +21,7 @@ from tests.children.factories import (
     PlacementFactory,
     SocialWorkerAllocationFactory,
 )
+from tests.peps.factories import TermFactory
 
 # Where CI requires everything to run (browser, Redis), a skipped test fails the run.
 STRICT = os.environ.get("PEP_PORTAL_STRICT_TESTS") == "1"
@@ -207,3 +210,34 @@ def as_persona(client, world):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def terms(world):
+    """This term (around today) and the next, for the world's Virtual School."""
+    today = timezone.localdate()
+    this = TermFactory(
+        virtual_school=world.virtual_school,
+        academic_year=today.year,
+        name=Term.Name.AUTUMN,
+        start_date=today - timedelta(days=30),
+        end_date=today + timedelta(days=30),
+        half_term_start=None,
+        half_term_end=None,
+    )
+    following = TermFactory(
+        virtual_school=world.virtual_school,
+        academic_year=today.year,
+        name=Term.Name.SPRING,
+        start_date=today + timedelta(days=45),
+        end_date=today + timedelta(days=120),
+        half_term_start=None,
+        half_term_end=None,
+    )
+    return this, following
+
+
+@pytest.fixture
+def pep(world, terms):
+    """The world's child's PEP for this term, started by their social worker."""
+    return peps_services.pep_start(child=world.child, actor=world.allocated_social_worker)

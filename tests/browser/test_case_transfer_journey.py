@@ -19,7 +19,7 @@ def test_vs_officer_finds_a_child_and_transfers_the_case(page):
     page.get_by_role("button", name="Apply filters").click()
     assert page.get_by_role("status").inner_text() == "1 child"
     assert_accessible(page)
-    page.get_by_role("link", name="Zara Davies").click()
+    page.get_by_role("link", name="Zara Davies", exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == "Zara Davies"
     assert_accessible(page)
 

@@ -104,7 +104,7 @@ def test_teacher_social_worker_and_virtual_school_take_a_pep_to_sign_off(page):
     sign_in(page, OFFICER, DEMO_PASSWORD)
     page.get_by_role("link", name="Quality assurance", exact=True).click()
     assert_accessible(page)
-    page.get_by_role("link", name="Zara Davies").click()
+    page.get_by_role("link", name="Zara Davies", exact=True).click()
     assert_accessible(page)
     page.get_by_role("button", name="Return for amendments").click()  # no reason given
     assert "Enter what needs to change" in page.locator(".govuk-error-summary").inner_text()
@@ -134,7 +134,7 @@ def test_teacher_social_worker_and_virtual_school_take_a_pep_to_sign_off(page):
     # The Virtual School rates each section and signs it off.
     sign_in(page, OFFICER, DEMO_PASSWORD)
     page.get_by_role("link", name="Quality assurance", exact=True).click()
-    page.get_by_role("link", name="Zara Davies").click()
+    page.get_by_role("link", name="Zara Davies", exact=True).click()
     page.get_by_role("button", name="Sign off the PEP").click()  # nothing rated yet
     assert "Rate the section" in page.locator(".govuk-error-summary").inner_text()
     for item in pep_progress(Pep.objects.get(pk=pep.pk)).sections:

@@ -15,7 +15,7 @@ def test_seed_demo_makes_every_role_and_at_least_20_children(db, capsys):
         assert user.check_password("pep-portal-demo")
     assert "pep-portal-demo" in output
     assert Child.objects.count() >= 20
-    assert School.objects.count() == 3
+    assert School.objects.count() == 4
     assert Term.objects.values("academic_year").distinct().count() == 2
 
 

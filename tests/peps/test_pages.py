@@ -1,5 +1,6 @@
 """The PEP's pages through HTTP: what each does with good and bad input."""
 
+import pytest
 from django.urls import reverse
 
 from peps import demo, workflow
@@ -174,3 +175,63 @@ def test_the_childs_page_lists_every_version(client, world, pep):
     assert "PEP 1" in html and "PEP 2" in html
     caseload = client.get(reverse("children:caseload")).content.decode()
     assert "In progress" in caseload
+
+
+def test_after_a_conflict_saving_again_works(client, world, pep):
+    url = reverse("peps:section", args=[pep.pk, "strengths_barriers"])
+    client.force_login(world.designated_teacher)
+    client.post(url, {"version": 0, "strengths": "First", "barriers": "First"})
+    conflict = client.post(url, {"version": 0, "strengths": "Mine", "barriers": "Mine"})
+    assert 'name="version" value="1"' in conflict.content.decode()
+    again = client.post(url, {"version": 1, "strengths": "Mine", "barriers": "Mine"})
+    assert again.status_code == 302
+    assert SectionAnswer.objects.get(pep=pep, section_key="strengths_barriers").answers == {
+        "strengths": "Mine",
+        "barriers": "Mine",
+    }
+
+
+def test_a_missing_version_says_the_page_is_out_of_date(client, world, pep):
+    client.force_login(world.designated_teacher)
+    html = client.post(
+        reverse("peps:section", args=[pep.pk, "strengths_barriers"]),
+        {"version": "abc", "strengths": "Kept"},
+    ).content.decode()
+    assert "This page was out of date" in html
+    assert "Kept" in html
+
+
+def test_a_zero_answer_is_shown_as_zero(client, world, pep):
+    client.force_login(world.designated_teacher)
+    client.post(
+        reverse("peps:section", args=[pep.pk, "attendance"]),
+        {"version": 0, "suspension_days": "0"},
+    )
+    client.force_login(world.vs_officer)
+    html = client.get(reverse("peps:section", args=[pep.pk, "attendance"])).content.decode()
+    assert ">0</dd>" in html.replace("\n", "")
+
+
+def test_a_too_long_comment_is_shown_back_with_its_message(client, world, pep):
+    client.force_login(world.vs_officer)
+    html = client.post(
+        reverse("peps:comment_add", args=[pep.pk, "attendance"]), {"text": "x" * 2001}
+    ).content.decode()
+    assert "govuk-error-summary" in html
+    assert "x" * 2001 in html
+
+
+def test_nobody_changes_the_childs_views_once_the_school_part_is_complete(world, pep):
+    from django.core.exceptions import PermissionDenied
+
+    from peps import services
+
+    demo.fill_school_part(pep, world.designated_teacher)
+    workflow.pep_complete_school_part(pep=pep, actor=world.designated_teacher)
+    version = SectionAnswer.objects.get(pep=pep, section_key="child_views").version
+    for person in (world.allocated_social_worker, world.designated_teacher):
+        with pytest.raises(PermissionDenied):
+            services.section_save(
+                pep=pep, section_key="child_views", answers={}, expected_version=version,
+                actor=person,
+            )  # fmt: skip

@@ -1,6 +1,9 @@
 """The sign-off workflow: every transition allowed and refused, by state and by role."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -263,3 +266,60 @@ def test_a_second_pep_cannot_be_started_while_one_is_open(world, pep):
 def test_a_teacher_cannot_start_a_pep(world, terms):
     with pytest.raises(PermissionDenied):
         services.pep_start(child=world.child, actor=world.designated_teacher)
+
+
+@pytest.mark.parametrize("kind", ["early_years", "school_age", "post_16"])
+def test_every_kind_completes_a_full_cycle(world, pep, kind):
+    if kind != pep.kind:
+        services.pep_change_kind(pep=pep, actor=world.vs_officer, kind=kind)
+        pep.refresh_from_db()
+    pep = _submitted(world, pep)
+    workflow.pep_sign_off(
+        pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+    )
+    next_pep = Pep.objects.get(previous=pep)
+    assert next_pep.kind == kind  # the Virtual School's choice of kind is kept
+    assert next_pep.target_reviews.count() == 3
+
+
+def test_the_kind_cannot_change_once_anything_is_entered(world, pep):
+    demo.fill_school_part(pep, world.designated_teacher)
+    with pytest.raises(ValidationError):
+        services.pep_change_kind(pep=pep, actor=world.vs_officer, kind="post_16")
+
+
+def test_a_school_move_after_sign_off_makes_the_pep2_review_due(world, pep):
+    from django.utils import timezone
+
+    from children import services as children_services
+    from peps.progress import pep2_review_due
+    from tests.accounts.factories import SchoolFactory
+
+    pep = _submitted(world, pep)
+    workflow.pep_sign_off(
+        pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+    )
+    next_pep = Pep.objects.get(previous=pep)
+    assert not pep2_review_due(next_pep)
+    with time_machine.travel(timezone.now() + timedelta(days=1)):  # the next day
+        children_services.enrolment_start(
+            actor=world.vs_officer,
+            child=world.child,
+            school=SchoolFactory(),
+            start_date=timezone.localdate(),
+            replaces_current=True,
+        )
+    next_pep.refresh_from_db()
+    assert pep2_review_due(next_pep)
+
+
+def test_the_virtual_school_can_change_the_kind_of_next_terms_pep(world, pep):
+    pep = _submitted(world, pep)
+    workflow.pep_sign_off(
+        pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+    )
+    next_pep = Pep.objects.get(previous=pep)
+    services.pep_change_kind(pep=next_pep, actor=world.vs_officer, kind="post_16")
+    next_pep.refresh_from_db()
+    assert next_pep.kind == "post_16"
+    assert not next_pep.answers.filter(section_key__in=["case_details", "care_placement"]).exists()

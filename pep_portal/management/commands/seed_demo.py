@@ -5,7 +5,7 @@ changes nothing. It refuses to run outside DEBUG unless told to, since it create
 with a published password.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -25,8 +25,11 @@ from children.services import (
     placement_start,
 )
 from children.upn import upn_check_letter
+from meetings.services import Invitee, meeting_schedule
 from peps import demo, workflow
+from peps.calendar import CalendarIncomplete, SchoolCalendar
 from peps.models import Term
+from peps.reminders import run_daily_reminders
 from peps.services import pep_start
 
 DEMO_PASSWORD = "pep-portal-demo"  # noqa: S105 - published on purpose, for the demo only
@@ -157,6 +160,10 @@ class Command(BaseCommand):
             schools = self._schools()
             people = self._people(virtual_schools, schools)
             children = self._children(people, schools)
+            self._meeting(people)
+        # Today's reminders, as the daily job would make them (the digests stay in memory).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            run_daily_reminders()
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"{len(children)} children, {len(schools)} schools.")
         self.stdout.write(f"Sign in at /account/sign-in/ with password: {DEMO_PASSWORD}")
@@ -250,6 +257,30 @@ class Command(BaseCommand):
             self._pep(child, index, people)
             children.append(child)
         return children
+
+    def _meeting(self, people) -> None:
+        """Sam Okafor has arranged Maya Jones's PEP meeting, with her teacher and carer."""
+        child = Child.objects.get(legal_first_name="Maya", legal_last_name="Jones")
+        pep = child.peps.exclude(state="signed_off").get()
+        if pep.meetings.exists():
+            return
+        calendar = SchoolCalendar.for_virtual_school(child.virtual_school_id)
+        try:
+            day = calendar.next_school_day(timezone.localdate() + timedelta(days=6))
+        except CalendarIncomplete:
+            return
+        meeting_schedule(
+            pep=pep,
+            actor=people["social.worker@northshire.example"],
+            starts_at=timezone.make_aware(datetime.combine(day, time(10, 0))),
+            duration_minutes=60,
+            mode="in_person",
+            location="Riverside Primary School, the library",
+            invitees=[
+                Invitee("designated_teacher", "Dana Whitfield", "teacher@riverside.example"),
+                Invitee("carer", "Jo Bennett", "carer@northshire.example"),
+            ],
+        )
 
     def _pep(self, child, index, people) -> None:
         """Every child has this term's PEP. A few are further on, so that each stage of the

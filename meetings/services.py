@@ -1,0 +1,277 @@
+"""Scheduling, changing, cancelling and recording PEP meetings; planning the next one."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from audit.services import audit_record
+from peps.calendar import CalendarIncomplete, SchoolCalendar
+from peps.models import Pep
+from peps.policy import capacity_for
+from peps.services import pep_set_planned_meeting
+
+from . import tasks
+from .models import Invitation, Meeting, MeetingAction
+
+
+@dataclass(frozen=True)
+class Invitee:
+    role: str
+    name: str
+    email: str
+
+
+def _require_chair(pep: Pep, actor: User) -> None:
+    """The allocated social worker chairs the meeting (seed 004)."""
+    if pep.is_locked or not capacity_for(user=actor, pep=pep).social_worker:
+        raise PermissionDenied
+
+
+def _check_when(
+    *, pep: Pep, starts_at: datetime, allow_holiday: bool, calendar: SchoolCalendar | None = None
+) -> None:
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": "The meeting must be in the future"})
+    day = timezone.localtime(starts_at).date()
+    if day.weekday() >= 5:
+        raise ValidationError({"starts_at": "The meeting must be on a weekday"})
+    calendar = calendar or SchoolCalendar.for_virtual_school(pep.child.virtual_school_id)
+    try:
+        school_day = calendar.is_school_day(day)
+    except CalendarIncomplete:
+        school_day = False
+    if not school_day and not allow_holiday:
+        raise ValidationError(
+            {
+                "allow_holiday": "This day is not a school day (a holiday, a bank holiday or a "
+                "closure). Tick the box to confirm a meeting then, or choose another day."
+            }
+        )
+
+
+def _check_where(mode: str, location: str, online_link: str) -> None:
+    if mode == Meeting.Mode.IN_PERSON and not location.strip():
+        raise ValidationError({"location": "Enter where the meeting is"})
+    if mode == Meeting.Mode.ONLINE and not online_link.strip():
+        raise ValidationError({"online_link": "Enter the link to join the meeting"})
+
+
+def _check_invitees(invitees: list[Invitee]) -> None:
+    if not invitees:
+        raise ValidationError("Invite at least one person")
+    for invitee in invitees:
+        if not invitee.email:
+            raise ValidationError(f"Enter an email address for {invitee.name}")
+    emails = [i.email.lower() for i in invitees]
+    if len(emails) != len(set(emails)):
+        raise ValidationError("Each person can be invited once")
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    pep: Pep,
+    actor: User,
+    starts_at: datetime,
+    duration_minutes: int,
+    mode: str,
+    location: str = "",
+    online_link: str = "",
+    invitees: list[Invitee],
+    allow_holiday: bool = False,
+) -> Meeting:
+    """The social worker arranges the PEP meeting and sends the invitations, each with a
+    calendar entry. The PEP's meeting date becomes confirmed."""
+    pep = Pep.objects.select_for_update().select_related("child").get(pk=pep.pk)
+    _require_chair(pep, actor)
+    _check_when(pep=pep, starts_at=starts_at, allow_holiday=allow_holiday)
+    _check_where(mode, location, online_link)
+    _check_invitees(invitees)
+    meeting = Meeting.objects.create(
+        pep=pep,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        mode=mode,
+        location=location.strip() if mode == Meeting.Mode.IN_PERSON else "",
+        online_link=online_link.strip() if mode == Meeting.Mode.ONLINE else "",
+        created_by=actor,
+    )
+    Invitation.objects.bulk_create(
+        Invitation(meeting=meeting, role=i.role, name=i.name, email=i.email.lower())
+        for i in invitees
+    )
+    pep_set_planned_meeting(
+        pep=pep, actor=actor, day=timezone.localtime(starts_at).date(), confirmed=True
+    )
+    audit_record(
+        actor=actor,
+        action="meeting.scheduled",
+        child=pep.child,
+        obj=meeting,
+        changes={"starts_at": [None, starts_at.isoformat()], "invitees": [None, len(invitees)]},
+    )
+    transaction.on_commit(lambda: tasks.send_invitations.delay(meeting_id=meeting.pk), robust=True)
+    return meeting
+
+
+@transaction.atomic
+def meeting_reschedule(
+    *,
+    meeting: Meeting,
+    actor: User,
+    starts_at: datetime,
+    duration_minutes: int,
+    mode: str,
+    location: str = "",
+    online_link: str = "",
+    allow_holiday: bool = False,
+) -> Meeting:
+    """A change updates everyone's calendar entry: same UID, higher SEQUENCE."""
+    meeting = Meeting.objects.select_for_update().select_related("pep__child").get(pk=meeting.pk)
+    _require_chair(meeting.pep, actor)
+    if meeting.is_cancelled:
+        raise ValidationError("This meeting was cancelled: arrange a new one")
+    _check_when(pep=meeting.pep, starts_at=starts_at, allow_holiday=allow_holiday)
+    _check_where(mode, location, online_link)
+    before = meeting.starts_at
+    meeting.starts_at, meeting.duration_minutes, meeting.mode = starts_at, duration_minutes, mode
+    meeting.location = location.strip() if mode == Meeting.Mode.IN_PERSON else ""
+    meeting.online_link = online_link.strip() if mode == Meeting.Mode.ONLINE else ""
+    meeting.sequence += 1
+    meeting.save()
+    pep_set_planned_meeting(
+        pep=meeting.pep, actor=actor, day=timezone.localtime(starts_at).date(), confirmed=True
+    )
+    audit_record(
+        actor=actor,
+        action="meeting.rescheduled",
+        child=meeting.pep.child,
+        obj=meeting,
+        changes={"starts_at": [before.isoformat(), starts_at.isoformat()]},
+    )
+    transaction.on_commit(lambda: tasks.send_invitations.delay(meeting_id=meeting.pk), robust=True)
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
+    meeting = Meeting.objects.select_for_update().select_related("pep__child").get(pk=meeting.pk)
+    _require_chair(meeting.pep, actor)
+    if meeting.is_cancelled:
+        raise ValidationError("This meeting is already cancelled")
+    meeting.cancelled_at = timezone.now()
+    meeting.sequence += 1
+    meeting.save()
+    pep_set_planned_meeting(pep=meeting.pep, actor=actor, day=None, confirmed=False)
+    audit_record(
+        actor=actor,
+        action="meeting.cancelled",
+        child=meeting.pep.child,
+        obj=meeting,
+        changes={"cancelled_at": [None, meeting.cancelled_at.isoformat()]},
+    )
+    transaction.on_commit(lambda: tasks.send_invitations.delay(meeting_id=meeting.pk), robust=True)
+    return meeting
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    meeting: Meeting,
+    actor: User,
+    attended: dict[int, bool],
+    absence_reasons: dict[int, str],
+    notes: str,
+) -> Meeting:
+    """Afterwards: who came (and why not, for those who did not) and what was discussed."""
+    meeting = Meeting.objects.select_for_update().select_related("pep__child").get(pk=meeting.pk)
+    _require_chair(meeting.pep, actor)
+    if meeting.is_cancelled:
+        raise ValidationError("A cancelled meeting has nothing to record")
+    if meeting.starts_at > timezone.now():
+        raise ValidationError("Record the meeting once it has started")
+    for invitation in meeting.invitations.all():
+        invitation.attended = attended.get(invitation.pk, False)
+        invitation.absence_reason = (
+            "" if invitation.attended else absence_reasons.get(invitation.pk, "")
+        )
+        invitation.save(update_fields=["attended", "absence_reason"])
+    meeting.notes = notes.strip()
+    meeting.recorded_at = timezone.now()
+    meeting.save(update_fields=["notes", "recorded_at"])
+    audit_record(
+        actor=actor,
+        action="meeting.recorded",
+        child=meeting.pep.child,
+        obj=meeting,
+        changes={"attended": [None, sorted(k for k, v in attended.items() if v)]},
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_action_add(
+    *, meeting: Meeting, actor: User, description: str, owner: str, due_date: date
+) -> MeetingAction:
+    meeting = Meeting.objects.select_for_update().select_related("pep__child").get(pk=meeting.pk)
+    _require_chair(meeting.pep, actor)
+    if due_date < timezone.localtime(meeting.starts_at).date():
+        raise ValidationError({"due_date": "The due date must be on or after the meeting"})
+    action = MeetingAction.objects.create(
+        meeting=meeting, description=description.strip(), owner=owner.strip(), due_date=due_date
+    )
+    audit_record(
+        actor=actor,
+        action="meeting.action_added",
+        child=meeting.pep.child,
+        obj=action,
+        changes={"due_date": [None, due_date.isoformat()]},
+    )
+    return action
+
+
+def provisional_next_meeting_date(
+    *, signed_off: Pep, next_pep: Pep, calendar: SchoolCalendar
+) -> date | None:
+    """Seed 004: a provisional date in the next term, in the same week of term as this PEP's
+    meeting, on a school day, and before the next PEP is due."""
+    held = signed_off.meetings.filter(cancelled_at__isnull=True).order_by("-starts_at").first()
+    if held is not None:
+        held_on = timezone.localtime(held.starts_at).date()
+    else:
+        recorded = signed_off.answers.filter(section_key="sign_off").first()
+        text = recorded.answers.get("meeting_date") if recorded else None
+        held_on = date.fromisoformat(text) if text else signed_off.term.start_date
+    weeks_in = max(0, (held_on - signed_off.term.start_date).days // 7)
+    try:
+        candidate = calendar.next_school_day(
+            next_pep.term.start_date + timedelta(weeks=weeks_in) - timedelta(days=1)
+        )
+        if next_pep.due_date and candidate > next_pep.due_date:
+            candidate = calendar.next_school_day(next_pep.term.start_date - timedelta(days=1))
+    except CalendarIncomplete:
+        return None
+    return candidate
+
+
+@transaction.atomic
+def meeting_plan_next(*, signed_off_pep_id: int, next_pep_id: int) -> Pep:
+    """After sign-off, give next term's PEP a provisional meeting date, unless the social
+    worker set one (the sign-off section's "next meeting" date). Safe to run twice."""
+    next_pep = Pep.objects.select_for_update().select_related("child", "term").get(pk=next_pep_id)
+    if next_pep.planned_meeting_date is not None:
+        return next_pep
+    signed_off = Pep.objects.select_related("term").get(pk=signed_off_pep_id)
+    chosen = signed_off.answers.filter(section_key="sign_off").first()
+    chosen_date = chosen.answers.get("next_meeting_date") if chosen else None
+    if chosen_date:
+        return pep_set_planned_meeting(
+            pep=next_pep, actor=None, day=date.fromisoformat(chosen_date), confirmed=True
+        )
+    calendar = SchoolCalendar.for_virtual_school(next_pep.child.virtual_school_id)
+    day = provisional_next_meeting_date(signed_off=signed_off, next_pep=next_pep, calendar=calendar)
+    return pep_set_planned_meeting(pep=next_pep, actor=None, day=day, confirmed=False)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("peps/<int:pep_id>/meetings/new/", views.schedule, name="schedule"),
+    path("meetings/<int:meeting_id>/", views.detail, name="detail"),
+    path("meetings/<int:meeting_id>/change/", views.change, name="change"),
+    path("meetings/<int:meeting_id>/cancel/", views.cancel, name="cancel"),
+    path("meetings/<int:meeting_id>/record/", views.record, name="record"),
+    path("meetings/<int:meeting_id>/actions/", views.action_add, name="action_add"),
+]

@@ -1,0 +1,76 @@
+"""A social worker arranges a PEP meeting, changes it, and records it."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from children.models import Child
+from meetings.models import Meeting
+from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
+from peps.calendar import SchoolCalendar
+from tests.browser.conftest import assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _fill_date(page, prefix, day):
+    page.locator(f"#id_{prefix}_0").fill(str(day.day))
+    page.locator(f"#id_{prefix}_1").fill(str(day.month))
+    page.locator(f"#id_{prefix}_2").fill(str(day.year))
+
+
+def test_social_worker_arranges_and_changes_a_meeting(page):
+    call_command("seed_demo", force=True)
+    mail.outbox.clear()
+    child = Child.objects.get(legal_first_name="Isla", legal_last_name="Brown")
+    social_worker = child.allocations.get(end_date__isnull=True).social_worker
+    calendar = SchoolCalendar.for_virtual_school(child.virtual_school_id)
+    day = calendar.next_school_day(timezone.localdate() + timedelta(days=3))
+    saturday = day + timedelta(days=(5 - day.weekday()) % 7)
+
+    sign_in(page, social_worker.email, DEMO_PASSWORD)
+    page.get_by_role("link", name="PEP for Isla Brown").click()
+    page.get_by_role("link", name="Arrange the PEP meeting").click()
+    assert_accessible(page)
+    # The designated teacher and carer are filled in from the child's record.
+    assert page.get_by_label("Designated teacher: email address").input_value()
+    _fill_date(page, "day", saturday)
+    page.get_by_label("Start time").fill("10:00")
+    page.get_by_label("In person", exact=True).check()
+    page.get_by_role("button", name="Arrange the meeting and send invitations").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "The meeting must be on a weekday" in summary.inner_text()
+    assert "Enter where the meeting is" not in summary.inner_text()  # one problem at a time
+    assert_accessible(page)
+
+    _fill_date(page, "day", day)
+    page.get_by_label("Where (in person)").fill("Riverside Primary School, room 4")
+    page.get_by_label("The child or young person (as appropriate): name").fill("Isla")
+    page.get_by_role("button", name="Arrange the meeting and send invitations").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Enter an email address for the child" in summary.inner_text()
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("() => document.activeElement.id") == "id_child_email"
+    page.get_by_label("The child or young person (as appropriate): name").fill("")
+    page.get_by_role("button", name="Arrange the meeting and send invitations").click()
+    assert "The meeting is arranged" in page.locator(".govuk-notification-banner").inner_text()
+    assert_accessible(page)
+    meeting = Meeting.objects.get(pep__child=child)
+    invited = {m.to[0] for m in mail.outbox if m.subject == "Invitation: PEP meeting"}
+    assert invited == set(meeting.invitations.values_list("email", flat=True))
+
+    page.get_by_role("link", name="Change the meeting").click()
+    assert_accessible(page)
+    page.get_by_label("Start time").fill("14:30")
+    page.get_by_role("button", name="Save and send the change").click()
+    assert "everyone's calendar updated" in page.locator(".govuk-notification-banner").inner_text()
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1
+    assert timezone.localtime(meeting.starts_at).strftime("%H:%M") == "14:30"
+
+    page.get_by_role("link", name="Back to the PEP").click()
+    page.get_by_role("link", name="PEP deadlines").click()
+    assert_accessible(page)

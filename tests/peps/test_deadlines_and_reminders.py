@@ -1,0 +1,256 @@
+"""The statutory clock and the daily reminder job."""
+
+import os
+import threading
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from peps import demo, workflow
+from peps.calendar import SchoolCalendar, TermDates
+from peps.deadlines import due_for
+from peps.models import Digest, Pep, PepSettings, Reminder
+from peps.reminders import run_daily_reminders
+from tests.peps.factories import DraftPepFactory, TermFactory
+
+AUTUMN_2026 = TermDates(
+    date(2026, 9, 2), date(2026, 12, 18), date(2026, 10, 26), date(2026, 10, 30)
+)
+SPRING_2027 = TermDates(date(2027, 1, 4), date(2027, 3, 26), date(2027, 2, 15), date(2027, 2, 19))
+
+
+def _pep(term_dates, previous=True):
+    term = TermFactory.build(
+        start_date=term_dates.start_date, end_date=term_dates.end_date,
+        half_term_start=term_dates.half_term_start, half_term_end=term_dates.half_term_end,
+    )  # fmt: skip
+    pep = DraftPepFactory.build(term=term)
+    pep.previous_id = 1 if previous else None
+    return pep
+
+
+CALENDAR = SchoolCalendar([AUTUMN_2026, SPRING_2027])
+
+
+def test_the_termly_deadline_is_the_15th_school_day():
+    due = due_for(
+        pep=_pep(AUTUMN_2026), calendar=CALENDAR, window_start=date(2026, 7, 23),
+        entered_care=date(2019, 1, 1), new_school=None,
+    )  # fmt: skip
+    assert due.day == date(2026, 9, 22)  # 2 Sept is day 1; weekends skipped
+    assert due.reason == "The Virtual School's deadline: the 15th school day of the autumn term"
+
+
+def test_a_first_pep_is_due_20_school_days_after_entering_care_across_half_term():
+    due = due_for(
+        pep=_pep(AUTUMN_2026, previous=False), calendar=CALENDAR,
+        window_start=date(2026, 7, 23), entered_care=date(2026, 10, 12), new_school=None,
+    )  # fmt: skip
+    # 13-23 Oct is 9 school days, half term 26-30 Oct, 2-13 Nov is 10 more, 16 Nov the 20th.
+    assert due.day == date(2026, 11, 16)
+    assert due.reason == "20 school days after entering care on 12 October 2026"
+
+
+def test_entering_care_in_august_counts_from_the_first_day_of_term():
+    due = due_for(
+        pep=_pep(AUTUMN_2026, previous=False), calendar=CALENDAR,
+        window_start=date(2026, 7, 23), entered_care=date(2026, 8, 10), new_school=None,
+    )  # fmt: skip
+    # Day 1 is the first day of term, 2 Sept; the 20th school day is 29 Sept. The statutory date
+    # stands rather than the termly deadline (22 Sept).
+    assert due.day == date(2026, 9, 29)
+
+
+def test_a_school_move_across_christmas():
+    due = due_for(
+        pep=_pep(AUTUMN_2026), calendar=CALENDAR, window_start=date(2026, 7, 23),
+        entered_care=date(2019, 1, 1), new_school=("Hill School", date(2026, 12, 10)),
+    )  # fmt: skip
+    assert due.day > AUTUMN_2026.end_date
+    assert due.reason == "20 school days after starting at Hill School on 10 December 2026"
+
+
+def test_a_virtual_school_can_set_its_own_termly_deadline():
+    settings = PepSettings(termly_deadline_school_day=10)
+    due = due_for(
+        pep=_pep(AUTUMN_2026), calendar=CALENDAR, settings=settings,
+        window_start=date(2026, 7, 23), entered_care=date(2019, 1, 1), new_school=None,
+    )  # fmt: skip
+    assert due.day == date(2026, 9, 15)
+    assert "10th school day" in due.reason
+
+
+def test_missing_term_dates_say_so():
+    due = due_for(
+        pep=_pep(SPRING_2027), calendar=SchoolCalendar([AUTUMN_2026]),
+        window_start=date(2026, 12, 19), entered_care=date(2019, 1, 1), new_school=None,
+    )  # fmt: skip
+    assert due.day is None
+    assert "dates" in due.reason.lower()
+
+
+def test_every_pep_gets_its_due_date_and_reason_when_started(world, pep):
+    assert pep.due_date is not None
+    assert pep.due_reason
+
+
+def _overdue(pep):
+    Pep.objects.filter(pk=pep.pk).update(due_date=timezone.localdate() - timedelta(days=3))
+
+
+def test_the_daily_job_sends_each_person_one_digest_once(
+    world, pep, django_capture_on_commit_callbacks
+):
+    from tests.children.factories import ChildFactory, EnrolmentFactory
+
+    second = ChildFactory(virtual_school=world.virtual_school)
+    EnrolmentFactory(child=second, school=world.school)
+    from children import services as children_services
+    from peps import services
+
+    children_services.child_transfer_case(
+        actor=None, child=second, social_worker=world.allocated_social_worker
+    )
+    other_pep = services.pep_start(child=second, actor=world.allocated_social_worker)
+    with time_machine.travel(max(pep.due_date, other_pep.due_date) + timedelta(days=3)):
+        today = timezone.localdate()
+        with django_capture_on_commit_callbacks(execute=True):
+            report = run_daily_reminders(today=today)
+        with django_capture_on_commit_callbacks(execute=True):
+            again = run_daily_reminders(today=today)
+    assert report.reminders > 0 and again.reminders == 0 and again.digests == 0
+    to_social_worker = [m for m in mail.outbox if m.to == [world.allocated_social_worker.email]]
+    assert len(to_social_worker) == 1  # one digest about both children
+    assert Reminder.objects.filter(recipient=world.allocated_social_worker).count() >= 2
+    assert {r.pep_id for r in Reminder.objects.filter(recipient=world.allocated_social_worker)} == {
+        pep.pk,
+        other_pep.pk,
+    }
+    assert world.child.legal_last_name not in to_social_worker[0].body
+    overdue_to = set(
+        Reminder.objects.filter(kind="overdue", pep=pep).values_list("recipient__email", flat=True)
+    )
+    assert {world.allocated_social_worker.email, world.designated_teacher.email,
+            world.vs_officer.email} <= overdue_to  # fmt: skip
+
+
+def test_a_crash_before_sending_is_mended_by_the_next_run(
+    world, pep, monkeypatch, django_capture_on_commit_callbacks
+):
+    from peps import tasks
+
+    late = pep.due_date + timedelta(days=3)
+    monkeypatch.setattr(tasks.send_digest, "delay", lambda **kwargs: None)  # the worker died
+    with time_machine.travel(late), django_capture_on_commit_callbacks(execute=True):
+        run_daily_reminders()
+    assert Digest.objects.filter(sent_at__isnull=True).exists()
+    monkeypatch.undo()
+    with time_machine.travel(late), django_capture_on_commit_callbacks(execute=True):
+        run_daily_reminders()
+    assert not Digest.objects.filter(sent_at__isnull=True).exists()
+    recipients = [m.to[0] for m in mail.outbox]
+    assert len(recipients) == len(set(recipients))
+
+
+def test_due_soon_waiting_and_unconfirmed_meeting_reminders(world, pep):
+    day_before = pep.due_date - timedelta(days=1)
+    Pep.objects.filter(pk=pep.pk).update(
+        planned_meeting_date=day_before + timedelta(days=5), planned_meeting_confirmed=False
+    )
+    with time_machine.travel(day_before):
+        run_daily_reminders()
+    kinds = set(Reminder.objects.values_list("kind", flat=True))
+    assert {"due_soon", "meeting_unconfirmed"} <= kinds
+    submitted = demo.complete_and_submit(
+        Pep.objects.get(pk=pep.pk),
+        teacher=world.designated_teacher,
+        social_worker=world.allocated_social_worker,
+    )
+    with time_machine.travel(timezone.now() + timedelta(days=11)):
+        run_daily_reminders()
+    waiting = Reminder.objects.get(kind="waiting_qa", pep=submitted)
+    assert waiting.recipient == world.vs_officer
+
+
+def test_the_job_runs_a_fixed_number_of_queries_per_batch(world, terms):
+    from tests.children.factories import ChildFactory
+    from tests.peps.factories import DraftPepFactory as Draft
+
+    for _ in range(12):
+        Draft(child=ChildFactory(virtual_school=world.virtual_school), term=terms[0])
+
+    def queries(batch_size):
+        with CaptureQueriesContext(connection) as captured:
+            report = run_daily_reminders(batch_size=batch_size)
+        return len(captured), report.batches
+
+    Reminder.objects.all().delete()
+    small_batches, batches = queries(4)
+    Reminder.objects.all().delete()
+    Digest.objects.all().delete()
+    one_batch, single = queries(100)
+    per_batch = (small_batches - one_batch) / (batches - single)
+    # The same few queries (and a savepoint) again for each extra batch, whatever its size.
+    assert per_batch <= 10
+
+
+def test_the_deadlines_page_shows_overdue_and_the_share_in_date(client, world, pep):
+    _overdue(pep)  # (the page shows what the daily job last worked out)
+    client.force_login(world.vs_officer)
+    html = client.get(reverse("peps:deadlines")).content.decode()
+    assert "Overdue" in html and world.child.display_name in html
+    assert "have an in-date PEP" in html
+    client.force_login(world.carer)
+    assert client.get(reverse("peps:deadlines")).status_code == 403
+
+
+def test_upcoming_peps_show_their_provisional_meeting(
+    client, world, pep, django_capture_on_commit_callbacks
+):
+    pep = demo.complete_and_submit(
+        pep, teacher=world.designated_teacher, social_worker=world.allocated_social_worker
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.pep_sign_off(
+            pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+        )
+    client.force_login(world.allocated_social_worker)
+    html = client.get(reverse("peps:deadlines")).content.decode()
+    assert "Upcoming PEPs" in html and "Provisional" in html
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI sets it)")
+def test_a_real_worker_runs_the_daily_job_end_to_end(world, pep):
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_success
+
+    from pep_portal.celery import app as celery_app
+    from peps.tasks import send_daily_reminders
+
+    _overdue(pep)
+    celery_app.conf.task_always_eager = False
+    done = threading.Event()
+    finished = []
+
+    def on_success(sender=None, result=None, **kwargs):
+        finished.append(sender.name)
+        if sender.name == "peps.tasks.send_digest" and finished.count(sender.name) >= 3:
+            done.set()
+
+    task_success.connect(on_success, weak=False)
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            send_daily_reminders.delay()
+            assert done.wait(timeout=60), f"digests not all sent: {finished}"
+    finally:
+        task_success.disconnect(on_success)
+    assert "peps.tasks.send_daily_reminders" in finished
+    assert Digest.objects.filter(sent_at__isnull=False).count() == 3
