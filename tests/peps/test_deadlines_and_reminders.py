@@ -205,6 +205,7 @@ def test_the_deadlines_page_shows_overdue_and_the_share_in_date(client, world, p
     client.force_login(world.vs_officer)
     html = client.get(reverse("peps:deadlines")).content.decode()
     assert "Overdue" in html and world.child.display_name in html
+    assert pep.due_reason.replace("'", "&#x27;") in html  # the overdue list says why it was due
     assert "have an in-date PEP" in html
     client.force_login(world.carer)
     assert client.get(reverse("peps:deadlines")).status_code == 403
