@@ -6,7 +6,7 @@ from accounts.models import Role, School, User
 
 from .models import Child, Enrolment, Placement
 from .school_year import year_group_label
-from .services import GRANTABLE_ROLES
+from .services import CHILD_FIELDS, GRANTABLE_ROLES
 from .upn import upn_normalise, validate_upn
 
 PERSONAL_DATA_HINT = (
@@ -35,21 +35,7 @@ class ChildForm(forms.ModelForm):
 
     class Meta:
         model = Child
-        fields = [
-            "legal_first_name",
-            "legal_last_name",
-            "preferred_name",
-            "date_of_birth",
-            "gender",
-            "upn",
-            "council_child_id",
-            "date_entered_care",
-            "date_left_care",
-            "legal_status",
-            "sen_status",
-            "ehc_plan_review_date",
-            "year_group_override",
-        ]
+        fields = list(CHILD_FIELDS)
         widgets = {
             "gender": forms.RadioSelect,
             "legal_status": forms.RadioSelect,

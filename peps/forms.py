@@ -10,6 +10,7 @@ from accounts.govuk_forms import GovukDateField, govuk_helper
 
 from .models import Pep, Target, TargetReview
 from .sections import Kind, Question, QuestionType, Section
+from .services import TARGET_FIELDS
 
 FREE_TEXT_LIMIT = 5000
 
@@ -143,17 +144,7 @@ class TargetForm(forms.ModelForm):
 
     class Meta:
         model = Target
-        fields = [
-            "area",
-            "subject",
-            "description",
-            "baseline",
-            "success_criteria",
-            "actions",
-            "owner",
-            "due_by",
-            "ppplus_amount",
-        ]
+        fields = list(TARGET_FIELDS)
         widgets = {
             "area": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 3}),

@@ -86,18 +86,25 @@ def pep_start(*, child: Child, actor: User, kind: str | None = None) -> Pep:
     if not (capacity.social_worker or capacity.virtual_school):
         raise PermissionDenied
     pep.save()
-    if last is not None:
+    return pep_opened(pep=pep, actor=actor, previous=last)
+
+
+def pep_opened(*, pep: Pep, actor: User | None, previous: Pep | None) -> Pep:
+    """What every new PEP gets, however it was started: the previous PEP's targets to review,
+    an audit event, and its due date. Runs in the caller's transaction."""
+    if previous is not None:
         TargetReview.objects.bulk_create(
             TargetReview(pep=pep, target=target)
-            for target in last.targets.exclude(review__isnull=False)
+            for target in previous.targets.exclude(review__isnull=False)
         )
     audit_record(
         actor=actor,
         action="pep.started",
-        child=child,
+        child=pep.child,
         obj=pep,
-        changes={"version": [None, pep.version], "kind": [None, pep.kind]},
-    )
+        changes={"version": [None, pep.version], "kind": [None, pep.kind],
+                 "term": [None, pep.term_id]},
+    )  # fmt: skip
     return pep_refresh_due(pep=pep)
 
 

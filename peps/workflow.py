@@ -18,7 +18,7 @@ from accounts.models import User
 from audit.services import audit_record
 
 from . import tasks
-from .models import Pep, PepSettings, QualityReview, SectionAnswer, TargetReview, Term
+from .models import Pep, PepSettings, QualityReview, SectionAnswer, Term
 from .policy import (
     can_complete_school_part,
     can_quality_assure,
@@ -28,7 +28,7 @@ from .policy import (
 from .progress import pep_progress
 from .rules import SCHOOL_PART_GATE, failing, overall_rating
 from .sections import PEP2_SECTION_KEYS, Kind, Owner, kind_for_year_group, sections_for
-from .services import pep_refresh_due
+from .services import pep_opened
 from .signals import pep_signed_off
 
 PEP2_REVIEW_INTERVAL = timedelta(days=183)  # "at least every six months" (seed 001)
@@ -229,14 +229,4 @@ def _start_next(*, pep: Pep, actor: User) -> Pep | None:
             SectionAnswer.objects.create(
                 pep=next_pep, section_key=row.section_key, answers=row.answers, carried_forward=True
             )
-    TargetReview.objects.bulk_create(
-        TargetReview(pep=next_pep, target=target) for target in pep.targets.all()
-    )
-    audit_record(
-        actor=actor,
-        action="pep.started",
-        child=child,
-        obj=next_pep,
-        changes={"version": [None, next_pep.version], "term": [None, term.pk]},
-    )
-    return pep_refresh_due(pep=next_pep)
+    return pep_opened(pep=next_pep, actor=actor, previous=pep)

@@ -119,6 +119,12 @@ def persona(request):
 
 
 # The personas of the access rules, around one child (style.md: named personas).
+# Who may see the world's child: allocated social worker, teacher at the child's school, the child's
+# Virtual School, and the reviewing officer whose grant is live.
+CAN_SEE_THE_CHILD = frozenset(
+    {"allocated_social_worker", "designated_teacher", "vs_officer", "vs_head", "reviewing_officer"}
+)
+
 PERSONAS = (
     "allocated_social_worker",
     "other_social_worker",

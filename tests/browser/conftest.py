@@ -93,3 +93,10 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def fill_date(page, prefix: str, day) -> None:
+    """Type a date into a GOV.UK date input, as a person would."""
+    page.locator(f"#id_{prefix}_0").fill(str(day.day))
+    page.locator(f"#id_{prefix}_1").fill(str(day.month))
+    page.locator(f"#id_{prefix}_2").fill(str(day.year))

@@ -11,15 +11,9 @@ from children.models import Child
 from meetings.models import Meeting
 from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from peps.calendar import SchoolCalendar
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, fill_date, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fill_date(page, prefix, day):
-    page.locator(f"#id_{prefix}_0").fill(str(day.day))
-    page.locator(f"#id_{prefix}_1").fill(str(day.month))
-    page.locator(f"#id_{prefix}_2").fill(str(day.year))
 
 
 def test_social_worker_arranges_and_changes_a_meeting(page):
@@ -37,7 +31,7 @@ def test_social_worker_arranges_and_changes_a_meeting(page):
     assert_accessible(page)
     # The designated teacher and carer are filled in from the child's record.
     assert page.get_by_label("Designated teacher: email address").input_value()
-    _fill_date(page, "day", saturday)
+    fill_date(page, "day", saturday)
     page.get_by_label("Start time").fill("10:00")
     page.get_by_label("In person", exact=True).check()
     page.get_by_role("button", name="Arrange the meeting and send invitations").click()
@@ -46,7 +40,7 @@ def test_social_worker_arranges_and_changes_a_meeting(page):
     assert "Enter where the meeting is" not in summary.inner_text()  # one problem at a time
     assert_accessible(page)
 
-    _fill_date(page, "day", day)
+    fill_date(page, "day", day)
     page.get_by_label("Where (in person)").fill("Riverside Primary School, room 4")
     page.get_by_label("The child or young person (as appropriate): name").fill("Isla")
     page.get_by_role("button", name="Arrange the meeting and send invitations").click()

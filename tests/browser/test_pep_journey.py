@@ -8,18 +8,12 @@ from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from peps import demo
 from peps.models import Pep
 from peps.progress import pep_progress
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, fill_date, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TEACHER = "teacher@riverside.example"
 OFFICER = "officer@northshire.example"
-
-
-def _fill_date(page, prefix, day):
-    page.locator(f"#id_{prefix}_0").fill(str(day.day))
-    page.locator(f"#id_{prefix}_1").fill(str(day.month))
-    page.locator(f"#id_{prefix}_2").fill(str(day.year))
 
 
 def _sign_out(page):
@@ -66,7 +60,7 @@ def test_teacher_social_worker_and_virtual_school_take_a_pep_to_sign_off(page):
     page.get_by_label("How we will know it is achieved").fill("Asks for help in 4 of 5 lessons")
     page.get_by_label("Actions, and who does them").fill("Help card on the desk; mentor weekly")
     page.get_by_label("Who is responsible").fill("Learning mentor")
-    _fill_date(page, "due_by", pep.term.end_date)
+    fill_date(page, "due_by", pep.term.end_date)
     page.get_by_label("PP+ requested for this target (£)").fill("-5")
     page.get_by_role("button", name="Save the target").click()
     assert "The PP+ amount cannot be negative" in page.locator(".govuk-error-summary").inner_text()
@@ -90,7 +84,7 @@ def test_teacher_social_worker_and_virtual_school_take_a_pep_to_sign_off(page):
     )
     page.get_by_role("link", name="Meeting and sign-off").click()
     assert_accessible(page)
-    _fill_date(page, "meeting_date", pep.term.start_date)
+    fill_date(page, "meeting_date", pep.term.start_date)
     page.get_by_label("Who attended the meeting").fill(
         "Social worker, designated teacher, carer, Zara"
     )

@@ -3,15 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PERSONAS
+from tests.conftest import CAN_SEE_THE_CHILD, PERSONAS
 
-SEE = {
-    "allocated_social_worker",
-    "designated_teacher",
-    "vs_officer",
-    "vs_head",
-    "reviewing_officer",
-}
+SEE = CAN_SEE_THE_CHILD
 ACT = {"vs_officer", "vs_head"}
 
 

@@ -8,21 +8,17 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from children.models import Child, Enrolment
 from tests.accounts.factories import SchoolFactory
-
-
-def _date(prefix, day):
-    return {f"{prefix}_0": day.day, f"{prefix}_1": day.month, f"{prefix}_2": day.year}
-
+from tests.helpers import date_fields
 
 CHILD = {
     "legal_first_name": "Noah",
     "legal_last_name": "Williams",
     "preferred_name": "",
-    **_date("date_of_birth", timezone.localdate().replace(year=2015)),
+    **date_fields("date_of_birth", timezone.localdate().replace(year=2015)),
     "gender": "male",
     "upn": "B801200005001",
     "council_child_id": "NS-99",
-    **_date("date_entered_care", timezone.localdate() - timedelta(days=40)),
+    **date_fields("date_entered_care", timezone.localdate() - timedelta(days=40)),
     "date_left_care_0": "",
     "date_left_care_1": "",
     "date_left_care_2": "",
@@ -52,7 +48,7 @@ def test_bad_child_input_is_shown_next_to_each_field_and_nothing_is_saved(client
         **CHILD,
         "legal_first_name": "",
         "upn": "A801200005001",
-        **_date("date_of_birth", timezone.localdate() + timedelta(days=3)),
+        **date_fields("date_of_birth", timezone.localdate() + timedelta(days=3)),
         "date_entered_care_0": "31",
         "date_entered_care_1": "2",
         "date_entered_care_2": "2024",
@@ -71,7 +67,7 @@ def test_a_future_birth_date_is_shown_on_its_field(client, world):
     client.force_login(world.vs_officer)
     html = client.post(
         reverse("children:create"),
-        {**CHILD, **_date("date_of_birth", timezone.localdate() + timedelta(days=3))},
+        {**CHILD, **date_fields("date_of_birth", timezone.localdate() + timedelta(days=3))},
     ).content.decode()
     assert (
         '<a href="#id_date_of_birth_0">The date of birth must be today or in the past</a>' in html
@@ -81,8 +77,8 @@ def test_a_future_birth_date_is_shown_on_its_field(client, world):
 def test_edit_saves_and_audits_old_and_new_values(client, world):
     client.force_login(world.vs_officer)
     data = {**CHILD, "upn": world.child.upn, "council_child_id": world.child.council_child_id}
-    data.update(_date("date_of_birth", world.child.date_of_birth))
-    data.update(_date("date_entered_care", world.child.date_entered_care))
+    data.update(date_fields("date_of_birth", world.child.date_of_birth))
+    data.update(date_fields("date_entered_care", world.child.date_entered_care))
     data["legal_first_name"] = "Ava"
     data["legal_last_name"] = "Renamed"
     client.post(reverse("children:edit", args=[world.child.pk]), data)
@@ -94,14 +90,14 @@ def test_edit_saves_and_audits_old_and_new_values(client, world):
     assert event.ip_address == "127.0.0.1"
 
 
-def test_two_current_schools_message_sits_next_to_the_start_date(client, world):
+def test_two_current_schools_message_sits_next_to_the_startdate_fields(client, world):
     client.force_login(world.vs_officer)
     today = timezone.localdate()
     html = client.post(
         reverse("children:enrolment_add", args=[world.child.pk]),
         {
             "school": SchoolFactory().pk,
-            **_date("start_date", today),
+            **date_fields("start_date", today),
             "attendance_pattern": "full_time",
         },
     ).content.decode()
@@ -119,7 +115,7 @@ def test_school_move_through_the_form(client, world):
         reverse("children:enrolment_add", args=[world.child.pk]),
         {
             "school": school.pk,
-            **_date("start_date", timezone.localdate()),
+            **date_fields("start_date", timezone.localdate()),
             "attendance_pattern": "reduced_timetable",
             "replaces_current": "on",
         },
@@ -129,12 +125,12 @@ def test_school_move_through_the_form(client, world):
     assert world.child.enrolments.get(end_date__isnull=True).school == school
 
 
-def test_end_before_start_is_shown_on_the_end_date(client, world):
+def test_end_before_start_is_shown_on_the_enddate_fields(client, world):
     client.force_login(world.vs_officer)
     before = world.enrolment.start_date - timedelta(days=1)
     html = client.post(
         reverse("children:enrolment_end", args=[world.child.pk, world.enrolment.pk]),
-        _date("end_date", before),
+        date_fields("end_date", before),
     ).content.decode()
     assert '<a href="#id_end_date_0">The end date must be on or after the start date</a>' in html
 
@@ -163,7 +159,7 @@ def test_placement_with_an_unknown_carer_email_is_refused(client, world):
         {
             "placement_type": "kinship",
             "carer_email": "nobody@example.org",
-            **_date("start_date", timezone.localdate()),
+            **date_fields("start_date", timezone.localdate()),
             "replaces_current": "on",
         },
     ).content.decode()
@@ -179,7 +175,7 @@ def test_grant_through_the_form_then_revoke(client, world):
         {
             "grantee": world.other_social_worker.email.upper(),
             "reason": "Covering a colleague",
-            **_date("expires_on", timezone.localdate() + timedelta(days=7)),
+            **date_fields("expires_on", timezone.localdate() + timedelta(days=7)),
         },
         follow=True,
     )

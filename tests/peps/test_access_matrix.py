@@ -4,15 +4,9 @@ import pytest
 from django.urls import reverse
 
 from peps import demo
-from tests.conftest import PERSONAS
+from tests.conftest import CAN_SEE_THE_CHILD, PERSONAS
 
-SEE = {
-    "allocated_social_worker",
-    "designated_teacher",
-    "vs_officer",
-    "vs_head",
-    "reviewing_officer",
-}
+SEE = CAN_SEE_THE_CHILD
 SCHOOL = {"designated_teacher"}
 SOCIAL = {"allocated_social_worker"}
 VS = {"vs_officer", "vs_head"}

@@ -5,19 +5,15 @@ from django.urls import reverse
 
 from peps.models import ClosureDay, Term
 from tests.conftest import PERSONAS
-
-
-def _date(prefix, day):
-    return {f"{prefix}_0": day.day, f"{prefix}_1": day.month, f"{prefix}_2": day.year}
-
+from tests.helpers import date_fields
 
 TERM = {
     "academic_year": "2027",
     "name": "autumn",
-    **_date("start_date", date(2027, 9, 2)),
-    **_date("end_date", date(2027, 12, 17)),
-    **_date("half_term_start", date(2027, 10, 25)),
-    **_date("half_term_end", date(2027, 10, 29)),
+    **date_fields("start_date", date(2027, 9, 2)),
+    **date_fields("end_date", date(2027, 12, 17)),
+    **date_fields("half_term_start", date(2027, 10, 25)),
+    **date_fields("half_term_end", date(2027, 10, 29)),
 }
 
 
@@ -31,7 +27,7 @@ def test_an_officer_adds_a_term(client, world):
 def test_a_term_that_ends_before_it_starts_is_refused(client, world):
     client.force_login(world.vs_officer)
     html = client.post(
-        reverse("peps:term_add"), {**TERM, **_date("end_date", date(2027, 9, 1))}
+        reverse("peps:term_add"), {**TERM, **date_fields("end_date", date(2027, 9, 1))}
     ).content.decode()
     assert '<a href="#id_end_date_0">The end date must be after the start date</a>' in html
     assert not Term.objects.exists()
@@ -42,8 +38,8 @@ def test_overlapping_terms_are_refused(client, world):
     client.post(reverse("peps:term_add"), TERM)
     html = client.post(
         reverse("peps:term_add"),
-        {**TERM, "name": "spring", **_date("start_date", date(2027, 12, 1)),
-         **_date("end_date", date(2028, 3, 30)), "half_term_start_0": "",
+        {**TERM, "name": "spring", **date_fields("start_date", date(2027, 12, 1)),
+         **date_fields("end_date", date(2028, 3, 30)), "half_term_start_0": "",
          "half_term_start_1": "", "half_term_start_2": "", "half_term_end_0": "",
          "half_term_end_1": "", "half_term_end_2": ""},
     ).content.decode()  # fmt: skip
@@ -54,7 +50,7 @@ def test_overlapping_terms_are_refused(client, world):
 def test_a_half_term_outside_its_term_is_refused(client, world):
     client.force_login(world.vs_officer)
     html = client.post(
-        reverse("peps:term_add"), {**TERM, **_date("half_term_start", date(2027, 8, 1))}
+        reverse("peps:term_add"), {**TERM, **date_fields("half_term_start", date(2027, 8, 1))}
     ).content.decode()
     assert "The half term must fall inside the term" in html
 
@@ -63,11 +59,12 @@ def test_closure_days_are_weekdays_and_once_each(client, world):
     client.force_login(world.vs_officer)
     url = reverse("peps:calendar")
     assert (
-        client.post(url, {**_date("day", date(2027, 9, 3)), "reason": "INSET"}).status_code == 302
+        client.post(url, {**date_fields("day", date(2027, 9, 3)), "reason": "INSET"}).status_code
+        == 302
     )
-    again = client.post(url, {**_date("day", date(2027, 9, 3)), "reason": "INSET"})
+    again = client.post(url, {**date_fields("day", date(2027, 9, 3)), "reason": "INSET"})
     assert "This day is already a closure day" in again.content.decode()
-    weekend = client.post(url, {**_date("day", date(2027, 9, 4)), "reason": "x"})
+    weekend = client.post(url, {**date_fields("day", date(2027, 9, 4)), "reason": "x"})
     assert "A closure day must be a weekday" in weekend.content.decode()
     assert ClosureDay.objects.count() == 1
 

@@ -5,11 +5,7 @@ from django.urls import reverse
 
 from peps import demo, workflow
 from peps.models import Pep, SectionAnswer, Target
-
-
-def _date(prefix, day):
-    return {f"{prefix}_0": day.day, f"{prefix}_1": day.month, f"{prefix}_2": day.year}
-
+from tests.helpers import date_fields
 
 TARGET = {
     "area": "academic",
@@ -74,7 +70,8 @@ def test_a_partly_answered_section_saves(client, world, pep):
 def test_a_target_is_added_with_its_pp_plus(client, world, pep):
     client.force_login(world.designated_teacher)
     response = client.post(
-        reverse("peps:target_add", args=[pep.pk]), {**TARGET, **_date("due_by", pep.term.end_date)}
+        reverse("peps:target_add", args=[pep.pk]),
+        {**TARGET, **date_fields("due_by", pep.term.end_date)},
     )
     assert response.status_code == 302
     assert str(Target.objects.get(pep=pep).ppplus_amount) == "150.50"
@@ -89,7 +86,7 @@ def test_bad_pp_plus_amounts_are_refused_next_to_the_field(client, world, pep):
         ("10.123", "Enter the amount in pounds and pence, like 150.50"),
     ]:
         html = client.post(
-            url, {**TARGET, "ppplus_amount": amount, **_date("due_by", pep.term.end_date)}
+            url, {**TARGET, "ppplus_amount": amount, **date_fields("due_by", pep.term.end_date)}
         ).content.decode()
         assert f'<a href="#id_ppplus_amount">{message}</a>' in html, amount
     assert not Target.objects.filter(pep=pep).exists()
@@ -99,7 +96,7 @@ def test_an_academic_target_needs_a_subject(client, world, pep):
     client.force_login(world.designated_teacher)
     html = client.post(
         reverse("peps:target_add", args=[pep.pk]),
-        {**TARGET, "subject": "", **_date("due_by", pep.term.end_date)},
+        {**TARGET, "subject": "", **date_fields("due_by", pep.term.end_date)},
     ).content.decode()
     assert '<a href="#id_subject">Enter the subject of an academic target</a>' in html
 
@@ -191,7 +188,7 @@ def test_after_a_conflict_saving_again_works(client, world, pep):
     }
 
 
-def test_a_missing_version_says_the_page_is_out_of_date(client, world, pep):
+def test_a_missing_version_says_the_page_is_out_ofdate_fields(client, world, pep):
     client.force_login(world.designated_teacher)
     html = client.post(
         reverse("peps:section", args=[pep.pk, "strengths_barriers"]),
