@@ -47,6 +47,7 @@ class WhenWhereForm(forms.Form):
     location = forms.CharField(label="Where (in person)", required=False, max_length=200)
     online_link = forms.URLField(
         assume_scheme="https",
+        max_length=2000,
         label="Link to join (online)",
         required=False,
         error_messages={"invalid": "Enter the full link, starting https://"},
@@ -99,6 +100,7 @@ class ScheduleForm(WhenWhereForm):
             self.fields[email] = forms.EmailField(
                 label=f"{label}: email address",
                 required=False,
+                max_length=254,
                 error_messages={"invalid": "Enter an email address like name@example.com"},
             )
             if role in suggested:
@@ -124,6 +126,8 @@ class ScheduleForm(WhenWhereForm):
             if cleaned.get(f"{role}_name") and not cleaned.get(f"{role}_email"):
                 if f"{role}_email" not in self.errors:
                     self.add_error(f"{role}_email", f"Enter an email address for {who}")
+            if cleaned.get(f"{role}_email") and not cleaned.get(f"{role}_name", "").strip():
+                self.add_error(f"{role}_name", f"Enter a name for {who}")
         return cleaned
 
     def invitees(self) -> list[Invitee]:

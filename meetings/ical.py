@@ -40,8 +40,8 @@ def meeting_ical(meeting: Meeting, *, organiser_email: str) -> bytes:
     organiser.params["cn"] = vText("PEP Portal")
     event["organizer"] = organiser
     for invitation in meeting.invitations.all():
+        # Addresses only: an invitee's name may be the child's, and calendars are synced.
         attendee = vCalAddress(f"mailto:{invitation.email}")
-        attendee.params["cn"] = vText(invitation.name)
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         event.add("attendee", attendee, encode=0)
     calendar.add_component(event)

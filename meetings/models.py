@@ -16,7 +16,7 @@ class Meeting(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(default=60)
     mode = models.CharField(max_length=20, choices=Mode.choices)
     location = models.CharField(max_length=200, blank=True)
-    online_link = models.URLField(blank=True)
+    online_link = models.URLField(max_length=2000, blank=True)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0)
     cancelled_at = models.DateTimeField(null=True, blank=True)

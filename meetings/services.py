@@ -31,11 +31,18 @@ def _require_chair(pep: Pep, actor: User) -> None:
         raise PermissionDenied
 
 
+def _refuse_if_held(meeting: Meeting) -> None:
+    if meeting.recorded_at is not None or meeting.starts_at <= timezone.now():
+        raise ValidationError("This meeting has already taken place: arrange a new one")
+
+
 def _check_when(
     *, pep: Pep, starts_at: datetime, allow_holiday: bool, calendar: SchoolCalendar | None = None
 ) -> None:
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": "The meeting must be in the future"})
+    if starts_at > timezone.now() + timedelta(days=366):
+        raise ValidationError({"starts_at": "The meeting must be within the next year"})
     day = timezone.localtime(starts_at).date()
     if day.weekday() >= 5:
         raise ValidationError({"starts_at": "The meeting must be on a weekday"})
@@ -135,6 +142,7 @@ def meeting_reschedule(
     _require_chair(meeting.pep, actor)
     if meeting.is_cancelled:
         raise ValidationError("This meeting was cancelled: arrange a new one")
+    _refuse_if_held(meeting)
     _check_when(pep=meeting.pep, starts_at=starts_at, allow_holiday=allow_holiday)
     _check_where(mode, location, online_link)
     before = meeting.starts_at
@@ -163,6 +171,7 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
     _require_chair(meeting.pep, actor)
     if meeting.is_cancelled:
         raise ValidationError("This meeting is already cancelled")
+    _refuse_if_held(meeting)
     meeting.cancelled_at = timezone.now()
     meeting.sequence += 1
     meeting.save()
@@ -247,15 +256,18 @@ def provisional_next_meeting_date(
         text = recorded.answers.get("meeting_date") if recorded else None
         held_on = date.fromisoformat(text) if text else signed_off.term.start_date
     weeks_in = max(0, (held_on - signed_off.term.start_date).days // 7)
+    term = next_pep.term
+    latest = min(filter(None, [term.end_date, next_pep.due_date]))
+    earliest = max(term.start_date, timezone.localdate() + timedelta(days=1))
     try:
         candidate = calendar.next_school_day(
-            next_pep.term.start_date + timedelta(weeks=weeks_in) - timedelta(days=1)
+            max(earliest, term.start_date + timedelta(weeks=weeks_in)) - timedelta(days=1)
         )
-        if next_pep.due_date and candidate > next_pep.due_date:
-            candidate = calendar.next_school_day(next_pep.term.start_date - timedelta(days=1))
+        if candidate > latest:  # the same week would be too late: the soonest day instead
+            candidate = calendar.next_school_day(earliest - timedelta(days=1))
     except CalendarIncomplete:
         return None
-    return candidate
+    return candidate if candidate <= term.end_date else None
 
 
 @transaction.atomic

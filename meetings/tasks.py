@@ -3,16 +3,28 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.utils import timezone
 
 from .ical import meeting_ical
-from .models import Meeting
+from .models import Invitation, Meeting
+
+
+@shared_task
+def send_invitations(*, meeting_id: int) -> int:
+    """One task an invitee, so a failure for one address is retried without re-sending to the
+    others."""
+    ids = list(Invitation.objects.filter(meeting_id=meeting_id).values_list("pk", flat=True))
+    for invitation_id in ids:
+        send_invitation.delay(invitation_id=invitation_id)
+    return len(ids)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
-def send_invitations(*, meeting_id: int) -> int:
-    """Email each invitee the meeting's calendar entry (a request, an update or a cancellation:
+def send_invitation(*, invitation_id: int) -> None:
+    """Email one invitee the meeting's calendar entry (a request, an update or a cancellation:
     the SEQUENCE says which is newest). Names no child."""
-    meeting = Meeting.objects.select_related("created_by").get(pk=meeting_id)
+    invitation = Invitation.objects.select_related("meeting__created_by").get(pk=invitation_id)
+    meeting = invitation.meeting
     ics = meeting_ical(
         meeting, organiser_email=settings.DEFAULT_FROM_EMAIL.split("<")[-1].strip(">")
     )
@@ -22,23 +34,19 @@ def send_invitations(*, meeting_id: int) -> int:
         subject, opening = "Changed: PEP meeting", "This PEP meeting has changed."
     else:
         subject, opening = "Invitation: PEP meeting", "You are invited to a PEP meeting."
-    when = meeting.starts_at.astimezone().strftime("%-d %B %Y at %H:%M")
+    when = timezone.localtime(meeting.starts_at).strftime("%-d %B %Y at %H:%M")
     where = meeting.online_link if meeting.mode == Meeting.Mode.ONLINE else meeting.location
-    sent = 0
-    for invitation in meeting.invitations.all():
-        message = EmailMessage(
-            subject=subject,
-            body=(
-                f"Hello {invitation.name},\n\n{opening}\n\nWhen: {when}\nWhere: {where}\n\n"
-                f"Chaired by {meeting.created_by}. The calendar entry is attached.\n\nPEP Portal\n"
-            ),
-            to=[invitation.email],
-        )
-        message.attach("pep-meeting.ics", ics, "text/calendar; method=" + (
-            "CANCEL" if meeting.is_cancelled else "REQUEST"))  # fmt: skip
-        message.send()
-        sent += 1
-    return sent
+    message = EmailMessage(
+        subject=subject,
+        body=(
+            f"Hello {invitation.name},\n\n{opening}\n\nWhen: {when}\nWhere: {where}\n\n"
+            f"Chaired by {meeting.created_by}. The calendar entry is attached.\n\nPEP Portal\n"
+        ),
+        to=[invitation.email],
+    )
+    message.attach("pep-meeting.ics", ics, "text/calendar; method=" + (
+        "CANCEL" if meeting.is_cancelled else "REQUEST"))  # fmt: skip
+    message.send()
 
 
 @shared_task

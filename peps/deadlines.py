@@ -4,16 +4,19 @@ Rules, each a setting of the Virtual School (`PepSettings`) with the seeds' figu
 - the first PEP within 20 school days of the child entering care;
 - a new PEP within 20 school days of starting at a new school;
 - otherwise each term's PEP by the Virtual School's termly deadline (the 15th school day).
-Entering care or a school move counts for the PEP of the term in which it happened (or the
-holiday just before), and then its statutory date stands instead of the termly deadline (which
-may have passed before the child was in care); if both happened, the earlier date wins.
+Entering care or a school move counts for the first PEP made after it (after the previous PEP
+was signed off; for a child's first PEP here, within the past year, so that records brought in
+from elsewhere are not shown as years overdue). Its statutory date then stands instead of the
+termly deadline, which may have passed before it happened; if both happened, the earlier wins.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from .calendar import CalendarIncomplete, SchoolCalendar, TermDates
-from .models import Pep, PepSettings, Term
+from .models import Pep, PepSettings
 
 DEFAULTS = PepSettings()
 
@@ -33,14 +36,12 @@ def due_for(
     pep: Pep,
     calendar: SchoolCalendar,
     settings: PepSettings = DEFAULTS,
-    window_start: date,
+    events_since: date,
     entered_care: date,
     new_school: tuple[str, date] | None,
 ) -> Due:
     """The due date of one PEP from plain facts (the daily job gathers them in batches).
-
-    `window_start` is the first day after the previous term ended: events from then until the
-    end of this PEP's term belong to this PEP."""
+    Events on or after `events_since` (see `events_since()`) belong to this PEP."""
     term = pep.term
     events: list[Due] = []
     try:
@@ -53,7 +54,7 @@ def due_for(
             f"The Virtual School's deadline: the {_ordinal(nth)} school day of the "
             f"{term.get_name_display().lower()} term",
         )
-        if pep.previous_id is None and window_start <= entered_care <= term.end_date:
+        if pep.previous_id is None and events_since <= entered_care <= term.end_date:
             n = settings.first_pep_school_days
             events.append(
                 Due(
@@ -61,7 +62,7 @@ def due_for(
                     f"{n} school days after entering care on {_when(entered_care)}",
                 )
             )
-        if new_school and window_start <= new_school[1] <= term.end_date:
+        if new_school and events_since <= new_school[1] <= term.end_date:
             n = settings.new_school_school_days
             events.append(
                 Due(
@@ -81,10 +82,13 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def window_start_for(term: Term, terms_by_start: list[Term]) -> date:
-    """The day after the previous term of the same Virtual School ended."""
-    previous = [t for t in terms_by_start if t.start_date < term.start_date]
-    return previous[-1].end_date + timedelta(days=1) if previous else term.start_date
+def events_since(pep: Pep) -> date:
+    """From when entering care or a school move belongs to this PEP: the day after the previous
+    PEP was signed off, or for a first PEP, a year before its term ends."""
+    previous = pep.previous if pep.previous_id else None
+    if previous is not None and previous.signed_off_at is not None:
+        return timezone.localtime(previous.signed_off_at).date() + timedelta(days=1)
+    return pep.term.end_date - timedelta(days=365)
 
 
 def due_for_pep(pep: Pep) -> Due:
@@ -92,13 +96,12 @@ def due_for_pep(pep: Pep) -> Due:
     child = pep.child
     virtual_school_id = child.virtual_school_id
     settings = PepSettings.objects.filter(virtual_school_id=virtual_school_id).first() or DEFAULTS
-    terms = list(Term.objects.filter(virtual_school_id=virtual_school_id).order_by("start_date"))
     current = child.enrolments.filter(end_date__isnull=True).select_related("school").first()
     return due_for(
         pep=pep,
         calendar=SchoolCalendar.for_virtual_school(virtual_school_id),
         settings=settings,
-        window_start=window_start_for(pep.term, terms),
+        events_since=events_since(pep),
         entered_care=child.date_entered_care,
         new_school=(current.school.name, current.start_date) if current else None,
     )

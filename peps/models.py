@@ -1,3 +1,4 @@
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -66,24 +67,32 @@ class PepSettings(models.Model):
     )
     amber_threshold = models.PositiveSmallIntegerField(
         "Ambers that make the overall rating amber",
+        validators=[MinValueValidator(1)],
         default=2,
         help_text="Any red section makes the whole PEP red; this many ambers make it amber",
     )
     # Statutory and local timescales (seeds 001 and 003), in school days unless named otherwise.
     first_pep_school_days = models.PositiveSmallIntegerField(
-        "First PEP due, school days after entering care", default=20
+        "First PEP due, school days after entering care",
+        validators=[MinValueValidator(1)],
+        default=20,
     )
     new_school_school_days = models.PositiveSmallIntegerField(
-        "New PEP due, school days after starting at a new school", default=20
+        "New PEP due, school days after starting at a new school",
+        validators=[MinValueValidator(1)],
+        default=20,
     )
     termly_deadline_school_day = models.PositiveSmallIntegerField(
-        "Each term's PEP due by this school day of the term", default=15
+        "Each term's PEP due by this school day of the term",
+        validators=[MinValueValidator(1)],
+        default=15,
     )
     reminder_school_days = models.PositiveSmallIntegerField(
         "Remind this many school days before a PEP is due", default=5
     )
     quality_assurance_days = models.PositiveSmallIntegerField(
         "Remind the Virtual School after a PEP waits this many days for quality assurance",
+        validators=[MinValueValidator(1)],
         default=10,
     )
 
@@ -349,7 +358,7 @@ class Reminder(models.Model):
     pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="reminders")
     recipient = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
     occasion = models.DateField(help_text="The date it is about (due date, meeting date, ...)")
-    message = models.CharField(max_length=200)
+    message = models.TextField()
     created_on = models.DateField()
     digest = models.ForeignKey(
         Digest, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"

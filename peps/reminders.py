@@ -19,8 +19,8 @@ from children.models import Enrolment, SocialWorkerAllocation
 
 from . import tasks
 from .calendar import CalendarIncomplete, SchoolCalendar
-from .deadlines import DEFAULTS, due_for, window_start_for
-from .models import Digest, Pep, PepSettings, Reminder, Term
+from .deadlines import DEFAULTS, due_for, events_since
+from .models import Digest, Pep, PepSettings, Reminder
 
 BATCH_SIZE = 500
 MEETING_CONFIRMATION_DAYS = 14
@@ -50,7 +50,6 @@ def run_daily_reminders(
 def _run_for_virtual_school(virtual_school, *, today, report, batch_size) -> None:
     settings = PepSettings.objects.filter(virtual_school=virtual_school).first() or DEFAULTS
     calendar = SchoolCalendar.for_virtual_school(virtual_school.pk)
-    terms = list(Term.objects.filter(virtual_school=virtual_school).order_by("start_date"))
     officers = list(
         User.objects.filter(
             virtual_school=virtual_school, role=Role.VIRTUAL_SCHOOL_OFFICER, is_active=True
@@ -59,7 +58,7 @@ def _run_for_virtual_school(virtual_school, *, today, report, batch_size) -> Non
     open_peps = (
         Pep.objects.filter(child__virtual_school=virtual_school)
         .exclude(state=Pep.State.SIGNED_OFF)
-        .select_related("child", "term")
+        .select_related("child", "term", "previous")
         .order_by("pk")
     )
     last_pk = 0
@@ -68,10 +67,10 @@ def _run_for_virtual_school(virtual_school, *, today, report, batch_size) -> Non
         report.batches += 1
         report.peps += len(batch)
         with transaction.atomic():
-            _run_batch(batch, today, settings, calendar, terms, officers, report)
+            _run_batch(batch, today, settings, calendar, officers, report)
 
 
-def _run_batch(batch, today, settings, calendar, terms, officers, report) -> None:
+def _run_batch(batch, today, settings, calendar, officers, report) -> None:
     child_ids = [pep.child_id for pep in batch]
     social_workers = dict(
         SocialWorkerAllocation.objects.filter(
@@ -97,7 +96,7 @@ def _run_batch(batch, today, settings, calendar, terms, officers, report) -> Non
             pep=pep,
             calendar=calendar,
             settings=settings,
-            window_start=window_start_for(pep.term, terms),
+            events_since=events_since(pep),
             entered_care=pep.child.date_entered_care,
             new_school=(school[1], school[2]) if school else None,
         )
@@ -196,8 +195,11 @@ def _gather_digests(*, today: date) -> int:
                 Digest.objects.filter(recipient=OuterRef("recipient"), day=today).values("pk")[:1]
             )
         )
+        # Also any digest of the last week that was never sent (a broker down, retries spent).
         unsent = list(
-            Digest.objects.filter(day=today, sent_at__isnull=True).values_list("pk", flat=True)
+            Digest.objects.filter(
+                day__gte=today - timedelta(days=7), sent_at__isnull=True
+            ).values_list("pk", flat=True)
         )
         transaction.on_commit(
             lambda: [tasks.send_digest.delay(digest_id=pk) for pk in unsent], robust=True

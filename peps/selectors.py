@@ -74,7 +74,11 @@ def dashboard_for(*, user: User, today) -> dict:
         "children_count": total,
         "in_date_percent": round(100 * (total - overdue_children) / total) if total else None,
         "notices": list(
-            Reminder.objects.filter(recipient=user, created_on__gte=today - timedelta(days=14))
+            Reminder.objects.filter(
+                recipient=user,
+                created_on__gte=today - timedelta(days=14),
+                pep__child__in=children_visible_to(user=user),
+            )
             .select_related("pep__child")
             .order_by("-created_on", "pk")[:50]
         ),

@@ -3,6 +3,7 @@
 from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -221,3 +222,66 @@ def test_the_schedule_form_explains_each_mistake(client, world, pep):
     assert '<a href="#id_start_time">Enter the time like 09:30 or 14:00</a>' in html
     assert '<a href="#id_carer_email">Enter an email address for the carer</a>' in html
     assert not Meeting.objects.exists()
+
+
+def test_a_meeting_that_has_happened_cannot_be_moved_or_cancelled(world, pep):
+    meeting = _schedule(world, pep)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(days=3))
+    meeting.refresh_from_db()
+    with pytest.raises(ValidationError, match="already taken place"):
+        services.meeting_cancel(meeting=meeting, actor=world.allocated_social_worker)
+    with pytest.raises(ValidationError, match="already taken place"):
+        services.meeting_reschedule(
+            meeting=meeting, actor=world.allocated_social_worker,
+            starts_at=_next_school_day_at(world), duration_minutes=60, mode="in_person",
+            location="Room 1",
+        )  # fmt: skip
+
+
+def test_a_meeting_more_than_a_year_ahead_is_refused(world, pep):
+    with pytest.raises(ValidationError, match="within the next year"):
+        _schedule(world, pep, starts_at=timezone.now() + timedelta(days=400), allow_holiday=True)
+
+
+def test_the_calendar_file_names_nobody(world, pep):
+    meeting = _schedule(
+        world, pep,
+        invitees=[services.Invitee("child", world.child.legal_first_name, "child@example.org")],
+    )  # fmt: skip
+    ics = meeting_ical(meeting, organiser_email="a@b.example").decode()
+    assert world.child.legal_first_name not in ics
+    assert "child@example.org" in ics
+
+
+def test_a_long_online_link_is_kept(world, pep):
+    link = "https://teams.example.org/l/meetup-join/" + "a" * 900
+    meeting = _schedule(world, pep, mode="online", online_link=link)
+    meeting.refresh_from_db()
+    assert meeting.online_link == link
+
+
+def test_an_email_without_a_name_is_refused(client, world, pep):
+    client.force_login(world.allocated_social_worker)
+    html = client.post(
+        reverse("meetings:schedule", args=[pep.pk]),
+        {"virtual_school_email": "vs@example.org", "virtual_school_name": ""},
+    ).content.decode()
+    assert '<a href="#id_virtual_school_name">Enter a name for the Virtual School</a>' in html
+
+
+def test_a_late_sign_off_never_plans_a_meeting_in_the_past(
+    world, pep, terms, django_capture_on_commit_callbacks
+):
+    pep = demo.complete_and_submit(
+        pep, teacher=world.designated_teacher, social_worker=world.allocated_social_worker
+    )
+    with time_machine.travel(terms[1].start_date + timedelta(days=20)):
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.pep_sign_off(
+                pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep),
+                feedback="",
+            )  # fmt: skip
+        next_pep = Pep.objects.get(previous=pep)
+        assert next_pep.planned_meeting_date is None or (
+            next_pep.planned_meeting_date > timezone.localdate()
+        )

@@ -40,7 +40,7 @@ CALENDAR = SchoolCalendar([AUTUMN_2026, SPRING_2027])
 
 def test_the_termly_deadline_is_the_15th_school_day():
     due = due_for(
-        pep=_pep(AUTUMN_2026), calendar=CALENDAR, window_start=date(2026, 7, 23),
+        pep=_pep(AUTUMN_2026), calendar=CALENDAR, events_since=date(2026, 7, 23),
         entered_care=date(2019, 1, 1), new_school=None,
     )  # fmt: skip
     assert due.day == date(2026, 9, 22)  # 2 Sept is day 1; weekends skipped
@@ -50,7 +50,7 @@ def test_the_termly_deadline_is_the_15th_school_day():
 def test_a_first_pep_is_due_20_school_days_after_entering_care_across_half_term():
     due = due_for(
         pep=_pep(AUTUMN_2026, previous=False), calendar=CALENDAR,
-        window_start=date(2026, 7, 23), entered_care=date(2026, 10, 12), new_school=None,
+        events_since=date(2026, 7, 23), entered_care=date(2026, 10, 12), new_school=None,
     )  # fmt: skip
     # 13-23 Oct is 9 school days, half term 26-30 Oct, 2-13 Nov is 10 more, 16 Nov the 20th.
     assert due.day == date(2026, 11, 16)
@@ -60,7 +60,7 @@ def test_a_first_pep_is_due_20_school_days_after_entering_care_across_half_term(
 def test_entering_care_in_august_counts_from_the_first_day_of_term():
     due = due_for(
         pep=_pep(AUTUMN_2026, previous=False), calendar=CALENDAR,
-        window_start=date(2026, 7, 23), entered_care=date(2026, 8, 10), new_school=None,
+        events_since=date(2026, 7, 23), entered_care=date(2026, 8, 10), new_school=None,
     )  # fmt: skip
     # Day 1 is the first day of term, 2 Sept; the 20th school day is 29 Sept. The statutory date
     # stands rather than the termly deadline (22 Sept).
@@ -69,7 +69,7 @@ def test_entering_care_in_august_counts_from_the_first_day_of_term():
 
 def test_a_school_move_across_christmas():
     due = due_for(
-        pep=_pep(AUTUMN_2026), calendar=CALENDAR, window_start=date(2026, 7, 23),
+        pep=_pep(AUTUMN_2026), calendar=CALENDAR, events_since=date(2026, 7, 23),
         entered_care=date(2019, 1, 1), new_school=("Hill School", date(2026, 12, 10)),
     )  # fmt: skip
     assert due.day > AUTUMN_2026.end_date
@@ -80,7 +80,7 @@ def test_a_virtual_school_can_set_its_own_termly_deadline():
     settings = PepSettings(termly_deadline_school_day=10)
     due = due_for(
         pep=_pep(AUTUMN_2026), calendar=CALENDAR, settings=settings,
-        window_start=date(2026, 7, 23), entered_care=date(2019, 1, 1), new_school=None,
+        events_since=date(2026, 7, 23), entered_care=date(2019, 1, 1), new_school=None,
     )  # fmt: skip
     assert due.day == date(2026, 9, 15)
     assert "10th school day" in due.reason
@@ -89,7 +89,7 @@ def test_a_virtual_school_can_set_its_own_termly_deadline():
 def test_missing_term_dates_say_so():
     due = due_for(
         pep=_pep(SPRING_2027), calendar=SchoolCalendar([AUTUMN_2026]),
-        window_start=date(2026, 12, 19), entered_care=date(2019, 1, 1), new_school=None,
+        events_since=date(2026, 12, 19), entered_care=date(2019, 1, 1), new_school=None,
     )  # fmt: skip
     assert due.day is None
     assert "dates" in due.reason.lower()
@@ -255,3 +255,58 @@ def test_a_real_worker_runs_the_daily_job_end_to_end(world, pep):
         task_success.disconnect(on_success)
     assert "peps.tasks.send_daily_reminders" in finished
     assert Digest.objects.filter(sent_at__isnull=False).count() == 3
+
+
+def test_a_school_move_after_sign_off_sets_the_next_peps_due_date(world, pep, terms):
+    from children import services as children_services
+    from peps.deadlines import due_for_pep
+    from tests.accounts.factories import SchoolFactory
+
+    pep = demo.complete_and_submit(
+        pep, teacher=world.designated_teacher, social_worker=world.allocated_social_worker
+    )
+    workflow.pep_sign_off(
+        pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+    )
+    next_pep = Pep.objects.get(previous=pep)
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        moved_on = timezone.localdate()
+        children_services.enrolment_start(
+            actor=world.vs_officer, child=world.child, school=SchoolFactory(name="Hill School"),
+            start_date=moved_on, replaces_current=True,
+        )  # fmt: skip
+        due = due_for_pep(Pep.objects.get(pk=next_pep.pk))
+    assert due.reason == f"20 school days after starting at Hill School on {moved_on:%-d %B %Y}"
+
+
+def test_a_digest_left_unsent_yesterday_is_sent_today(
+    world, pep, monkeypatch, django_capture_on_commit_callbacks
+):
+    from peps import tasks
+
+    late = pep.due_date + timedelta(days=3)
+    monkeypatch.setattr(tasks.send_digest, "delay", lambda **kwargs: None)
+    with time_machine.travel(late), django_capture_on_commit_callbacks(execute=True):
+        run_daily_reminders()
+    monkeypatch.undo()
+    with (
+        time_machine.travel(late + timedelta(days=1)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        run_daily_reminders()
+    assert not Digest.objects.filter(sent_at__isnull=True).exists()
+    assert mail.outbox
+
+
+def test_notices_about_a_child_go_with_access_to_them(client, world, pep):
+    from children import services as children_services
+
+    with time_machine.travel(pep.due_date + timedelta(days=3)):
+        run_daily_reminders()
+        client.force_login(world.allocated_social_worker)
+        assert world.child.display_name in client.get(reverse("peps:deadlines")).content.decode()
+        children_services.child_transfer_case(
+            actor=world.vs_officer, child=world.child, social_worker=world.other_social_worker
+        )
+        html = client.get(reverse("peps:deadlines")).content.decode()
+    assert world.child.display_name not in html

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--results", default=str(RESULTS))
 
     def handle(self, *args, children, results, **options):
-        if not settings.DEBUG and "bench" not in str(settings.DATABASES["default"]["NAME"]):
+        if "bench" not in str(settings.DATABASES["default"]["NAME"]):
             raise CommandError("Run this against a scratch database whose name contains 'bench'.")
         for count in children:
             row = self._measure(count)
@@ -160,5 +160,7 @@ class Command(BaseCommand):
                 for i, kid in enumerate(kids)
             )  # fmt: skip
         Reminder.objects.filter(pep__child__virtual_school=virtual_school).delete()
-        Digest.objects.filter(day=timezone.localdate()).delete()
+        Digest.objects.filter(
+            day=timezone.localdate(), reminders__pep__child__virtual_school=virtual_school
+        ).delete()
         return virtual_school
