@@ -1,1 +1,293 @@
-# Create your views here.
+"""PP+ pages: a PEP's requests, the Virtual School's decisions and payments, the report and
+finance's exports. Access follows the PEP's child; decisions and money are the Virtual School's."""
+
+import csv
+from decimal import Decimal
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from openpyxl import Workbook
+
+from accounts.decorators import role_required
+from accounts.govuk_forms import raise_on_form
+from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
+from audit.services import audit_record
+from children.selectors import children_visible_to
+from peps.policy import can_edit_section, capacity_for
+from peps.sections import section_for
+from peps.selectors import pep_get_for_user
+
+from . import reports, services
+from .forms import DecisionForm, JustificationForm, PaymentForm, PolicyForm, RequestForm
+from .models import FundingPolicy, PpPlusJustification, PpPlusRequest
+
+
+def _pep_page(request, pep, *, justification_form=None, status=200):
+    capacity = capacity_for(user=request.user, pep=pep)
+    targets = list(pep.targets.filter(ppplus_amount__gt=0).select_related("ppplus_request"))
+    allowance = services.allowance_for(pep)
+    total = sum((t.ppplus_amount for t in targets), Decimal(0))
+    justification = PpPlusJustification.objects.filter(pep=pep).first()
+    can_request = not pep.is_locked and can_edit_section(
+        capacity, pep, section_for(pep.kind, "targets")
+    )
+    return render(
+        request,
+        "funding/pep.html",
+        {
+            "pep": pep,
+            "child": pep.child,
+            "targets": targets,
+            "allowance": allowance,
+            "total": total,
+            "over": total > allowance,
+            "over_by": total - allowance,
+            "justification": justification,
+            "can_request": can_request,
+            "can_decide": capacity.virtual_school and pep.state == "submitted",
+            "form": justification_form
+            or (
+                JustificationForm(initial={"text": justification.text if justification else ""})
+                if can_request
+                else None
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pep_funding(request, pep_id):
+    pep = pep_get_for_user(user=request.user, pep_id=pep_id)
+    if request.method == "GET":
+        return _pep_page(request, pep)
+    form = JustificationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ppplus_justification_save(
+                pep=pep, actor=request.user, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(request, "The reason has been saved")
+            return redirect("funding:pep", pep_id=pep.pk)
+    return _pep_page(request, pep, justification_form=form)
+
+
+def _target(pep, target_id):
+    return get_object_or_404(pep.targets.select_related("ppplus_request"), pk=target_id)
+
+
+def _existing(target):
+    try:
+        return target.ppplus_request
+    except PpPlusRequest.DoesNotExist:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_edit(request, pep_id, target_id):
+    pep = pep_get_for_user(user=request.user, pep_id=pep_id)
+    target = _target(pep, target_id)
+    if not can_edit_section(
+        capacity_for(user=request.user, pep=pep), pep, section_for(pep.kind, "targets")
+    ):
+        raise PermissionDenied
+    existing = _existing(target)
+    initial = (
+        {"intervention": existing.intervention, "tuition_arranged_by": existing.tuition_arranged_by}
+        if existing
+        else {}
+    )
+    form = RequestForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ppplus_request_save(target=target, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(request, "The PP+ request has been saved")
+            return redirect("funding:pep", pep_id=pep.pk)
+    return render(
+        request,
+        "funding/form.html",
+        {"form": form, "pep": pep, "target": target, "title": "What the PP+ pays for"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decide(request, pep_id, target_id):
+    pep = pep_get_for_user(user=request.user, pep_id=pep_id)
+    target = _target(pep, target_id)
+    ppplus = _existing(target)
+    capacity = capacity_for(user=request.user, pep=pep)
+    if not capacity.virtual_school:
+        raise PermissionDenied
+    if ppplus is None or pep.state != "submitted":
+        messages.info(request, "This request cannot be decided now")
+        return redirect("funding:pep", pep_id=pep.pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ppplus_decide(
+                request=ppplus,
+                actor=request.user,
+                decision=form.cleaned_data["decision"],
+                approved_amount=form.cleaned_data["approved_amount"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(request, "The decision has been saved")
+            return redirect("funding:pep", pep_id=pep.pk)
+    return render(
+        request,
+        "funding/form.html",
+        {"form": form, "pep": pep, "target": target, "title": "Decide the PP+ request"},
+    )
+
+
+def _financial_year(request) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return services.financial_year_of(timezone.localdate())
+
+
+@role_required(*VIRTUAL_SCHOOL_STAFF)
+def report(request):
+    year = _financial_year(request)
+    figures = reports.funding_report(
+        virtual_school=request.user.virtual_school, financial_year=year, today=timezone.localdate()
+    )
+    unpaid = (
+        PpPlusRequest.objects.filter(
+            target__pep__child__in=children_visible_to(user=request.user),
+            target__pep__child__virtual_school=request.user.virtual_school,
+            decision__in=reports.COMMITTED,
+        )
+        .exclude(tuition_arranged_by=PpPlusRequest.Arranger.VIRTUAL_SCHOOL)
+        .select_related("school", "target__pep__child")
+        .order_by("decided_on", "pk")[:50]
+    )
+    return render(
+        request,
+        "funding/report.html",
+        {
+            **figures,
+            "intervention_bars": reports.bars(figures["by_intervention"]),
+            "term_bars": reports.bars(figures["by_term"]),
+            "years": range(year - 2, year + 2),
+            "unpaid": unpaid,
+        },
+    )
+
+
+def _export_rows(request, year):
+    rows = reports.ledger_rows(virtual_school=request.user.virtual_school, financial_year=year)
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action="ppplus.ledger_downloaded",
+            changes={"financial_year": [None, year], "rows": [None, len(rows)]},
+        )
+    return rows
+
+
+@role_required(*VIRTUAL_SCHOOL_STAFF)
+def export_csv(request):
+    year = _financial_year(request)
+    rows = _export_rows(request, year)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="pp-plus-ledger-{year}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(reports.LEDGER_HEADINGS)
+    writer.writerows(rows)
+    committed = sum((r[7] for r in rows if r[0] == "Committed"), Decimal(0))
+    paid = sum((r[7] for r in rows if r[0] == "Paid"), Decimal(0))
+    writer.writerow(["Total committed", "", "", "", "", "", "", committed, ""])
+    writer.writerow(["Total paid", "", "", "", "", "", "", paid, ""])
+    return response
+
+
+@role_required(*VIRTUAL_SCHOOL_STAFF)
+def export_xlsx(request):
+    year = _financial_year(request)
+    rows = _export_rows(request, year)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"PP+ {year} to {year + 1}"
+    sheet.append(reports.LEDGER_HEADINGS)
+    for row in rows:
+        sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
+    last = len(rows) + 1
+    sheet.append(["Total committed", *[""] * 6, f'=SUMIF(A2:A{last},"Committed",H2:H{last})'])
+    sheet.append(["Total paid", *[""] * 6, f'=SUMIF(A2:A{last},"Paid",H2:H{last})'])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="pp-plus-ledger-{year}.xlsx"'
+    return response
+
+
+@role_required(*VIRTUAL_SCHOOL_STAFF)
+@require_http_methods(["GET", "POST"])
+def payment_add(request, request_id):
+    ppplus = get_object_or_404(
+        PpPlusRequest.objects.select_related("target__pep__child", "school"),
+        pk=request_id,
+        target__pep__child__in=children_visible_to(user=request.user),
+        target__pep__child__virtual_school=request.user.virtual_school,
+    )
+    form = PaymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payment_record(request=ppplus, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(request, "The payment has been recorded")
+            return redirect("funding:report")
+    return render(
+        request,
+        "funding/form.html",
+        {"form": form, "ppplus": ppplus, "title": "Record a payment to the school"},
+    )
+
+
+@role_required(Role.VIRTUAL_SCHOOL_HEAD)
+@require_http_methods(["GET", "POST"])
+def policy(request):
+    virtual_school = request.user.virtual_school
+    year = services.financial_year_of(timezone.localdate())
+    current = services.policy_for(virtual_school_id=virtual_school.pk, academic_year=year)
+    initial = {name: getattr(current, name) for name in PolicyForm.Meta.fields}
+    initial["academic_year"] = year
+    form = PolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.funding_policy_set(
+                actor=request.user, virtual_school=virtual_school, **form.cleaned_data
+            )
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(request, "The PP+ policy has been saved")
+            return redirect("funding:policy")
+    history = FundingPolicy.objects.filter(virtual_school=virtual_school).select_related("set_by")
+    return render(request, "funding/policy.html", {"form": form, "history": history})

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("children.urls")),
     path("", include("peps.urls")),
     path("", include("meetings.urls")),
+    path("", include("funding.urls")),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="pages/accessibility.html"),

@@ -17,6 +17,7 @@ from .deadlines import due_for_pep
 from .models import Pep, SectionAnswer, SectionComment, Target, TargetReview, Term
 from .policy import can_change_kind, can_comment, can_edit_section, capacity_for
 from .sections import Kind, kind_for_year_group, section_for, sections_for
+from .signals import target_amount_changed
 
 TARGET_FIELDS = (
     "area",
@@ -210,6 +211,8 @@ def target_save(*, pep: Pep, actor: User, target: Target | None = None, **fields
         target.subject = target.subject or ""
     target.full_clean(exclude=["pep"])
     target.save()
+    if before and before["ppplus_amount"] != target.ppplus_amount:
+        target_amount_changed.send(sender=Target, target=target, before=before["ppplus_amount"])
     audit_record(
         actor=actor,
         action="pep.target_saved",

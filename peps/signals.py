@@ -4,3 +4,7 @@ from django.dispatch import Signal
 # or None when the next term's dates are not set). Receivers that start work elsewhere enqueue
 # it with transaction.on_commit.
 pep_signed_off = Signal()
+
+# Sent inside the transaction that changes a target's PP+ amount, with `target` and `before`
+# (the previous amount). The funding app reopens any decision made on the old amount.
+target_amount_changed = Signal()

@@ -1,5 +1,7 @@
 """Template filters for GOV.UK Design System patterns."""
 
+from decimal import Decimal
+
 from django import forms, template
 
 register = template.Library()
@@ -27,3 +29,11 @@ def first_field_anchor(form) -> str:
     """Where a link to an error about the whole form goes: the form's first field."""
     fields = form.visible_fields()
     return error_anchor(fields[0]) if fields else "main-content"
+
+
+@register.filter
+def pounds(value) -> str:
+    """Money as people read it: £1,234.50."""
+    if value is None or value == "":
+        return "–"
+    return f"£{Decimal(value):,.2f}"

@@ -1,9 +1,11 @@
 import factory
+from faker import Faker
 
 from accounts.models import Role, School, SchoolMembership, User, VirtualSchool
 from accounts.services import user_create
 
 TEST_PASSWORD = "correct-horse-battery-staple"
+FAKE = Faker("en_GB")
 
 
 class VirtualSchoolFactory(factory.django.DjangoModelFactory):
@@ -33,7 +35,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = User
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
-    full_name = factory.Faker("name", locale="en_GB")
+    full_name = factory.LazyFunction(lambda: FAKE.name().replace("'", ""))
     role = Role.SOCIAL_WORKER
     password = TEST_PASSWORD
     virtual_school = factory.Maybe(

@@ -6,6 +6,7 @@ with a published password.
 """
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -25,6 +26,12 @@ from children.services import (
     placement_start,
 )
 from children.upn import upn_check_letter
+from funding.services import (
+    funding_policy_set,
+    payment_record,
+    ppplus_decide,
+    ppplus_request_save,
+)
 from meetings.services import Invitee, meeting_schedule
 from peps import demo, workflow
 from peps.calendar import CalendarIncomplete, SchoolCalendar
@@ -159,6 +166,7 @@ class Command(BaseCommand):
                 self._terms(virtual_school)
             schools = self._schools()
             people = self._people(virtual_schools, schools)
+            self._funding_policy(virtual_schools["990"], people["head@northshire.example"])
             children = self._children(people, schools)
             self._meeting(people)
         # Today's reminders, as the daily job would make them (the digests stay in memory).
@@ -258,6 +266,18 @@ class Command(BaseCommand):
             children.append(child)
         return children
 
+    def _funding_policy(self, virtual_school, head) -> None:
+        """Northshire passes on £520 a term for school-age children (seed 004), and sets its
+        own early years and post-16 allowances."""
+        year = academic_year_of(timezone.localdate())
+        if not virtual_school.funding_policies.filter(academic_year=year).exists():
+            funding_policy_set(
+                actor=head, virtual_school=virtual_school, academic_year=year,
+                school_age_allowance=Decimal("520.00"), early_years_allowance=Decimal("400.00"),
+                post_16_allowance=Decimal("400.00"), central_share_percent=Decimal("10"),
+                national_rate=Decimal("2630.00"),
+            )  # fmt: skip
+
     def _meeting(self, people) -> None:
         """Sam Okafor has arranged Maya Jones's PEP meeting, with her teacher and carer."""
         child = Child.objects.get(legal_first_name="Maya", legal_last_name="Jones")
@@ -297,18 +317,46 @@ class Command(BaseCommand):
         if stage is None or teacher is None:
             return
         demo.fill_school_part(pep, teacher)
+        requests = self._ppplus_requests(pep, teacher)
         pep = workflow.pep_complete_school_part(pep=pep, actor=teacher)
         if stage == "school_complete":
             return
         demo.fill_social_worker_part(pep, social_worker)
         pep = workflow.pep_submit(pep=pep, actor=social_worker)
         if stage == "signed_off":
+            officer = people["officer@northshire.example"]
+            for request in requests:
+                ppplus_decide(
+                    request=request, actor=officer, decision="approved", approved_amount=None,
+                    reason="",
+                )  # fmt: skip
             workflow.pep_sign_off(
                 pep=pep,
                 actor=people["officer@northshire.example"],
                 section_ratings=demo.all_green(pep),
                 feedback="A clear plan with the child's voice throughout.",
             )
+            for request in requests:
+                if not request.kept_centrally:
+                    payment_record(
+                        request=request, actor=officer, amount=request.target.ppplus_amount / 2,
+                        paid_on=timezone.localdate(), reference=f"PPP-{request.pk:05d}",
+                    )  # fmt: skip
+
+    def _ppplus_requests(self, pep, teacher) -> list:
+        """English tuition arranged by the Virtual School; maths resources bought by the school."""
+        requests = []
+        for target in pep.targets.filter(ppplus_amount__gt=0):
+            tuition = target.subject == "English"
+            requests.append(
+                ppplus_request_save(
+                    target=target,
+                    actor=teacher,
+                    intervention="tuition" if tuition else "resources",
+                    tuition_arranged_by="virtual_school" if tuition else "",
+                )
+            )
+        return requests
 
     def _facts(self, child, index, year_group, code, actor, people, schools) -> None:
         today = timezone.localdate()

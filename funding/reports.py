@@ -1,0 +1,170 @@
+"""The Virtual School's PP+ figures for a financial year, in a fixed number of queries.
+
+Money is committed on the day a request is decided and paid on the payment's date; each lands
+in the financial year (April to March) of that day, so a term that spans 31 March splits as its
+money did.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from accounts.models import VirtualSchool
+
+from .models import Payment, PpPlusRequest
+from .services import policy_for
+
+COMMITTED = [PpPlusRequest.Decision.APPROVED, PpPlusRequest.Decision.PART_APPROVED]
+WARNING_DAYS = 42  # six weeks before 31 March
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    committed: Decimal
+    paid: Decimal = Decimal(0)
+    count: int = 0
+
+    @property
+    def to_pay(self) -> Decimal:
+        return self.committed - self.paid
+
+
+def year_bounds(financial_year: int) -> tuple[date, date]:
+    return date(financial_year, 4, 1), date(financial_year + 1, 3, 31)
+
+
+def _money(value) -> Decimal:
+    return value or Decimal(0)
+
+
+def committed_requests(virtual_school: VirtualSchool, financial_year: int):
+    start, end = year_bounds(financial_year)
+    return PpPlusRequest.objects.filter(
+        target__pep__child__virtual_school=virtual_school,
+        decision__in=COMMITTED,
+        decided_on__range=(start, end),
+    )
+
+
+def payments(virtual_school: VirtualSchool, financial_year: int):
+    start, end = year_bounds(financial_year)
+    return Payment.objects.filter(
+        request__target__pep__child__virtual_school=virtual_school, paid_on__range=(start, end)
+    )
+
+
+def funding_report(*, virtual_school: VirtualSchool, financial_year: int, today: date) -> dict:
+    requests = committed_requests(virtual_school, financial_year)
+    paid = payments(virtual_school, financial_year)
+    central = Q(tuition_arranged_by=PpPlusRequest.Arranger.VIRTUAL_SCHOOL)
+    totals = requests.aggregate(
+        committed=Sum("approved_amount"),
+        central=Sum("approved_amount", filter=central),
+        schools=Sum("approved_amount", filter=~central),
+        count=Count("pk"),
+    )
+    paid_total = _money(paid.aggregate(total=Sum("amount"))["total"])
+    paid_by_school = dict(
+        paid.values("request__school__name")
+        .annotate(total=Sum("amount"))
+        .values_list("request__school__name", "total")
+    )
+    by_school = [
+        Row(name or "No school recorded", _money(total), _money(paid_by_school.get(name)), count)
+        for name, total, count in requests.filter(~central)
+        .values("school__name")
+        .annotate(total=Sum("approved_amount"), count=Count("pk"))
+        .order_by("school__name")
+        .values_list("school__name", "total", "count")
+    ]
+    by_term = [
+        Row(f"{name.title()} {year} to {year + 1}", _money(total), count=count)
+        for name, year, start, total, count in requests.values(
+            "target__pep__term__name", "target__pep__term__academic_year",
+            "target__pep__term__start_date",
+        )
+        .annotate(total=Sum("approved_amount"), count=Count("pk"))
+        .order_by("target__pep__term__start_date")
+        .values_list("target__pep__term__name", "target__pep__term__academic_year",
+                     "target__pep__term__start_date", "total", "count")
+    ]  # fmt: skip
+    labels = dict(PpPlusRequest.Intervention.choices)
+    by_intervention = [
+        Row(labels[kind], _money(total), count=count)
+        for kind, total, count in requests.values("intervention")
+        .annotate(total=Sum("approved_amount"), count=Count("pk"))
+        .order_by("-total")
+        .values_list("intervention", "total", "count")
+    ]
+    by_child = [
+        Row(f"{first} {last} ({council_id})", _money(total), count=count)
+        for first, last, council_id, total, count in requests.values(
+            "target__pep__child__legal_first_name", "target__pep__child__legal_last_name",
+            "target__pep__child__council_child_id",
+        )
+        .annotate(total=Sum("approved_amount"), count=Count("pk"))
+        .order_by("target__pep__child__legal_last_name")
+        .values_list("target__pep__child__legal_first_name", "target__pep__child__legal_last_name",
+                     "target__pep__child__council_child_id", "total", "count")
+    ]  # fmt: skip
+    committed = _money(totals["committed"])
+    schools = _money(totals["schools"])
+    _, year_end = year_bounds(financial_year)
+    policy = policy_for(virtual_school_id=virtual_school.pk, academic_year=financial_year)
+    return {
+        "financial_year": financial_year,
+        "committed": committed,
+        "central": _money(totals["central"]),
+        "schools": schools,
+        "paid": paid_total,
+        "to_pay": schools - paid_total,
+        "requests": totals["count"],
+        "by_school": by_school,
+        "by_term": by_term,
+        "by_intervention": by_intervention,
+        "by_child": by_child,
+        "policy": policy,
+        "year_end": year_end,
+        "near_year_end": today <= year_end <= today + timedelta(days=WARNING_DAYS)
+        and (schools - paid_total > 0 or _money(totals["central"]) > 0),
+    }
+
+
+def bars(rows: list[Row]) -> list[tuple[Row, int]]:
+    """Each row with its bar length in percent of the largest, for the server-drawn chart."""
+    largest = max((row.committed for row in rows), default=Decimal(0))
+    return [(row, int(row.committed * 100 / largest) if largest else 0) for row in rows]
+
+
+def ledger_rows(*, virtual_school: VirtualSchool, financial_year: int) -> list[list]:
+    """One row for each commitment and each payment in the year, for finance's exports.
+    Children are named by the council's ID only."""
+    rows = []
+    for request in (
+        committed_requests(virtual_school, financial_year)
+        .select_related("school", "target__pep__child", "target__pep__term")
+        .order_by("decided_on", "pk")
+    ):
+        rows.append([
+            "Committed", request.decided_on, request.target.pep.child.council_child_id,
+            request.school.name if request.school else "", str(request.target.pep.term),
+            request.get_intervention_display(),
+            "Virtual School" if request.kept_centrally else "School", request.approved_amount, "",
+        ])  # fmt: skip
+    for payment in payments(virtual_school, financial_year).select_related(
+        "request__school", "request__target__pep__child", "request__target__pep__term"
+    ):
+        request = payment.request
+        rows.append([
+            "Paid", payment.paid_on, request.target.pep.child.council_child_id,
+            request.school.name if request.school else "", str(request.target.pep.term),
+            request.get_intervention_display(), "School", payment.amount, payment.reference,
+        ])  # fmt: skip
+    return rows
+
+
+LEDGER_HEADINGS = ["Entry", "Date", "Council child ID", "School", "Term", "Intervention",
+                   "Held by", "Amount (£)", "Payment reference"]  # fmt: skip

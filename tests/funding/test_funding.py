@@ -1,0 +1,292 @@
+"""Pupil Premium Plus: requests against targets, decisions, payments, the report and exports."""
+
+import csv
+from datetime import date, timedelta
+from decimal import Decimal
+from io import BytesIO, StringIO
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from audit.models import AuditEvent
+from funding import services
+from funding.models import Payment, PpPlusRequest
+from funding.reports import funding_report
+from peps import demo, workflow
+from peps.models import Pep
+from tests.conftest import CAN_SEE_THE_CHILD, PERSONAS
+from tests.funding.factories import FundingPolicyFactory
+from tests.helpers import date_fields
+
+
+def _requests(world, pep):
+    """The demo's three targets: English £120, maths £260, wellbeing £0."""
+    demo.fill_school_part(pep, world.designated_teacher)
+    english, maths = pep.targets.filter(ppplus_amount__gt=0).order_by("ppplus_amount")
+    tuition = services.ppplus_request_save(
+        target=english, actor=world.designated_teacher, intervention="tuition",
+        tuition_arranged_by="virtual_school",
+    )  # fmt: skip
+    resources = services.ppplus_request_save(
+        target=maths, actor=world.designated_teacher, intervention="resources"
+    )
+    return tuition, resources
+
+
+def _submit(world, pep):
+    workflow.pep_complete_school_part(pep=pep, actor=world.designated_teacher)
+    demo.fill_social_worker_part(pep, world.allocated_social_worker)
+    return workflow.pep_submit(pep=pep, actor=world.allocated_social_worker)
+
+
+def _approve(world, *requests):
+    return [
+        services.ppplus_decide(
+            request=r, actor=world.vs_officer, decision="approved", approved_amount=None, reason=""
+        )
+        for r in requests
+    ]
+
+
+def test_the_allowance_comes_from_the_virtual_schools_policy_by_kind(world, pep):
+    assert services.allowance_for(pep) == Decimal("520.00")  # seed 004's default
+    FundingPolicyFactory(
+        virtual_school=world.virtual_school, academic_year=pep.term.academic_year,
+        school_age_allowance=Decimal("700.00"), early_years_allowance=Decimal("300.00"),
+    )  # fmt: skip
+    assert services.allowance_for(pep) == Decimal("700.00")
+    pep.kind = "early_years"
+    assert services.allowance_for(pep) == Decimal("300.00")
+
+
+def test_a_newer_policy_is_in_force_and_the_old_one_kept(world, pep):
+    year = pep.term.academic_year
+    for amount in ("600.00", "650.00"):
+        services.funding_policy_set(
+            actor=world.vs_head, virtual_school=world.virtual_school, academic_year=year,
+            school_age_allowance=Decimal(amount),
+        )  # fmt: skip
+    assert services.allowance_for(pep) == Decimal("650.00")
+    assert world.virtual_school.funding_policies.count() == 2
+    with pytest.raises(PermissionDenied):
+        services.funding_policy_set(
+            actor=world.vs_officer, virtual_school=world.virtual_school, academic_year=year
+        )
+
+
+def test_tuition_needs_to_say_who_arranges_it(world, pep):
+    demo.fill_school_part(pep, world.designated_teacher)
+    target = pep.targets.filter(ppplus_amount__gt=0).first()
+    with pytest.raises(ValidationError) as error:
+        services.ppplus_request_save(
+            target=target, actor=world.designated_teacher, intervention="tuition"
+        )
+    assert "tuition_arranged_by" in error.value.message_dict
+    assert not PpPlusRequest.objects.exists()
+
+
+def test_going_over_the_allowance_needs_a_reason_and_approval(world, pep):
+    FundingPolicyFactory(virtual_school=world.virtual_school, academic_year=pep.term.academic_year,
+                         school_age_allowance=Decimal("300.00"))  # fmt: skip
+    tuition, resources = _requests(world, pep)
+    pep = _submit(world, pep)
+    _approve(world, tuition)
+    with pytest.raises(ValidationError, match="has not said why"):
+        _approve(world, resources)  # 120 + 260 > 300
+    Pep.objects.filter(pk=pep.pk).update(state="draft")
+    services.ppplus_justification_save(
+        pep=pep, actor=world.designated_teacher, text="Maths needs a full set of resources"
+    )
+    Pep.objects.filter(pk=pep.pk).update(state="submitted")
+    _approve(world, resources)
+    assert PpPlusRequest.objects.get(pk=resources.pk).approved_amount == Decimal("260.00")
+
+
+def test_part_approval_and_decline_need_an_amount_and_a_reason(world, pep):
+    _, resources = _requests(world, pep)
+    _submit(world, pep)
+    with pytest.raises(ValidationError) as error:
+        services.ppplus_decide(
+            request=resources, actor=world.vs_officer, decision="part_approved",
+            approved_amount=Decimal("300"), reason="",
+        )  # fmt: skip
+    assert {"approved_amount", "reason"} <= set(error.value.message_dict)
+    decided = services.ppplus_decide(
+        request=resources, actor=world.vs_officer, decision="part_approved",
+        approved_amount=Decimal("100"), reason="Half now, half next term",
+    )  # fmt: skip
+    assert decided.approved_amount == Decimal("100")
+
+
+def test_only_the_virtual_school_decides_and_only_during_quality_assurance(world, pep):
+    _, resources = _requests(world, pep)
+    with pytest.raises(ValidationError, match="while the PEP is with the Virtual School"):
+        _approve(world, resources)
+    _submit(world, pep)
+    with pytest.raises(PermissionDenied):
+        services.ppplus_decide(
+            request=resources, actor=world.designated_teacher, decision="approved",
+            approved_amount=None, reason="",
+        )  # fmt: skip
+
+
+def test_tuition_kept_by_the_virtual_school_is_never_paid_to_the_school(world, pep):
+    tuition, resources = _requests(world, pep)
+    _submit(world, pep)
+    _approve(world, tuition, resources)
+    with pytest.raises(ValidationError, match="not paid to the school"):
+        services.payment_record(
+            request=tuition, actor=world.vs_officer, amount=Decimal("10"),
+            paid_on=timezone.localdate(), reference="X",
+        )  # fmt: skip
+    assert not Payment.objects.exists()
+
+
+def test_a_payment_above_the_approved_amount_is_refused(world, pep):
+    _, resources = _requests(world, pep)
+    _submit(world, pep)
+    _approve(world, resources)
+    services.payment_record(
+        request=resources, actor=world.vs_officer, amount=Decimal("200"),
+        paid_on=timezone.localdate(), reference="A",
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        services.payment_record(
+            request=resources, actor=world.vs_officer, amount=Decimal("60.01"),
+            paid_on=timezone.localdate(), reference="B",
+        )  # fmt: skip
+    assert "more than is left to pay (£60.00)" in error.value.message_dict["amount"][0]
+
+
+def test_a_request_on_a_locked_pep_is_refused(world, pep):
+    tuition, resources = _requests(world, pep)
+    pep = _submit(world, pep)
+    workflow.pep_sign_off(
+        pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+    )
+    with pytest.raises(ValidationError, match="signed off"):
+        services.ppplus_request_save(
+            target=resources.target, actor=world.designated_teacher, intervention="mentoring"
+        )
+
+
+def test_changing_the_amount_reopens_an_unpaid_decision(world, pep):
+    from peps import services as peps_services
+
+    _, resources = _requests(world, pep)
+    _submit(world, pep)
+    _approve(world, resources)
+    workflow.pep_return_for_amendments(
+        pep=Pep.objects.get(pk=pep.pk), actor=world.vs_officer, reason="Cost it again",
+        section_keys=["targets"],
+    )  # fmt: skip
+    target = resources.target
+    peps_services.target_save(
+        pep=Pep.objects.get(pk=pep.pk), actor=world.designated_teacher, target=target,
+        ppplus_amount=Decimal("180.00"),
+    )  # fmt: skip
+    resources.refresh_from_db()
+    assert resources.decision == "pending" and resources.approved_amount is None
+
+
+def test_money_lands_in_the_financial_year_of_its_date(world, pep):
+    tuition, resources = _requests(world, pep)
+    _submit(world, pep)
+    year_end = date(2027, 3, 31)
+    with time_machine.travel(year_end):
+        _approve(world, tuition, resources)
+    with time_machine.travel(year_end + timedelta(days=2)):
+        services.payment_record(
+            request=resources, actor=world.vs_officer, amount=Decimal("260"),
+            paid_on=timezone.localdate(), reference="April",
+        )  # fmt: skip
+    old = funding_report(virtual_school=world.virtual_school, financial_year=2026, today=year_end)
+    new = funding_report(virtual_school=world.virtual_school, financial_year=2027, today=year_end)
+    assert (old["committed"], old["paid"]) == (Decimal("380.00"), Decimal(0))
+    assert (new["committed"], new["paid"]) == (Decimal(0), Decimal("260.00"))
+    assert old["near_year_end"]
+
+
+def test_exports_open_and_their_totals_match_the_report(client, world, pep):
+    tuition, resources = _requests(world, pep)
+    _submit(world, pep)
+    _approve(world, tuition, resources)
+    services.payment_record(
+        request=resources, actor=world.vs_officer, amount=Decimal("100.50"),
+        paid_on=timezone.localdate(), reference="P1",
+    )  # fmt: skip
+    year = services.financial_year_of(timezone.localdate())
+    figures = funding_report(
+        virtual_school=world.virtual_school, financial_year=year, today=timezone.localdate()
+    )
+    client.force_login(world.vs_officer)
+    response = client.get(reverse("funding:export_xlsx"), {"year": year})
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    committed = sum(Decimal(str(r[7])) for r in rows[1:] if r[0] == "Committed")
+    paid = sum(Decimal(str(r[7])) for r in rows[1:] if r[0] == "Paid")
+    assert (committed, paid) == (figures["committed"], figures["paid"])
+    assert rows[-2][0] == "Total committed" and "SUMIF" in rows[-2][7]
+    assert world.child.legal_last_name not in str(rows)  # finance sees the council's IDs
+    text = client.get(reverse("funding:export_csv"), {"year": year}).content.decode()
+    lines = list(csv.reader(StringIO(text)))
+    assert lines[-2] == ["Total committed", "", "", "", "", "", "", "380.00", ""]
+    assert lines[-1] == ["Total paid", "", "", "", "", "", "", "100.50", ""]
+    assert AuditEvent.objects.filter(action="ppplus.ledger_downloaded").count() == 2
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_who_sees_and_does_what(as_persona, world, pep, persona):
+    tuition, resources = _requests(world, pep)
+    client = as_persona(persona)
+    page = client.get(reverse("funding:pep", args=[pep.pk])).status_code
+    edit = client.get(reverse("funding:request", args=[pep.pk, resources.target_id])).status_code
+    report = client.get(reverse("funding:report")).status_code
+    if persona == "anonymous":
+        assert (page, edit, report) == (302, 302, 302)
+    elif persona == "designated_teacher":
+        assert (page, edit, report) == (200, 200, 403)
+    elif persona in ("vs_officer", "vs_head"):
+        assert (page, edit, report) == (200, 403, 200)
+    elif persona in CAN_SEE_THE_CHILD:  # the social worker and reviewing officer read
+        assert (page, edit, report) == (200, 403, 403)
+    elif persona == "other_vs_officer":
+        assert (page, edit, report) == (404, 404, 200)
+    else:
+        assert (page, edit) == (404, 404)
+
+
+def test_the_report_runs_a_fixed_number_of_queries(
+    client, world, pep, django_assert_max_num_queries
+):
+    tuition, resources = _requests(world, pep)
+    _submit(world, pep)
+    _approve(world, tuition, resources)
+    client.force_login(world.vs_officer)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("funding:report"))
+    assert "Resources and equipment" in response.content.decode()
+
+
+def test_bad_amounts_are_refused_next_to_the_field(client, world, pep):
+    tuition, resources = _requests(world, pep)
+    _submit(world, pep)
+    _approve(world, resources)
+    client.force_login(world.vs_officer)
+    url = reverse("funding:payment", args=[resources.pk])
+    for amount, message in [
+        ("-5", "The amount cannot be negative"),
+        ("five", "Enter an amount in pounds, like 150 or 150.50"),
+        ("1.234", "Enter the amount in pounds and pence, like 150.50"),
+        ("999", "more than is left to pay"),
+    ]:
+        html = client.post(
+            url,
+            {"amount": amount, **date_fields("paid_on", timezone.localdate()), "reference": "R"},
+        ).content.decode()
+        assert message in html, amount
+    assert not Payment.objects.exists()
