@@ -21,7 +21,9 @@ class FundingPolicy(models.Model):
     virtual_school = models.ForeignKey(
         "accounts.VirtualSchool", on_delete=models.CASCADE, related_name="funding_policies"
     )
-    academic_year = models.PositiveSmallIntegerField()
+    academic_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     school_age_allowance = models.DecimalField(
         "Termly allowance per child, Reception to year 11 (£)", default=Decimal("520.00"), **MONEY,
         validators=[MinValueValidator(0)],
@@ -39,8 +41,9 @@ class FundingPolicy(models.Model):
         default=Decimal("0"), validators=[MinValueValidator(0), MaxValueValidator(100)],
     )  # fmt: skip
     national_rate = models.DecimalField(
-        "National yearly rate per child, for reference (£)", default=Decimal("2630.00"), **MONEY
-    )
+        "National yearly rate per child, for reference (£)", default=Decimal("2630.00"), **MONEY,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
     set_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

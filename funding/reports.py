@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import VirtualSchool
+from children.school_year import academic_year_of
 
 from .models import Payment, PpPlusRequest
 from .services import policy_for
@@ -38,6 +40,20 @@ def year_bounds(financial_year: int) -> tuple[date, date]:
 
 def _money(value) -> Decimal:
     return value or Decimal(0)
+
+
+def with_paid(requests):
+    """Each request with `paid`: everything ever paid against it (whatever the year)."""
+    paid = (
+        Payment.objects.filter(request=OuterRef("pk"))
+        .values("request")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=10, decimal_places=2)
+    return requests.annotate(
+        paid=Coalesce(Subquery(paid, output_field=money), Value(Decimal(0)), output_field=money)
+    )
 
 
 def committed_requests(virtual_school: VirtualSchool, financial_year: int):
@@ -67,18 +83,15 @@ def funding_report(*, virtual_school: VirtualSchool, financial_year: int, today:
         count=Count("pk"),
     )
     paid_total = _money(paid.aggregate(total=Sum("amount"))["total"])
-    paid_by_school = dict(
-        paid.values("request__school__name")
-        .annotate(total=Sum("amount"))
-        .values_list("request__school__name", "total")
-    )
+    # What remains is per request: approved less everything paid on it, in any year.
+    to_schools = with_paid(requests.filter(~central))
+    still_to_pay = _money(to_schools.aggregate(left=Sum(F("approved_amount") - F("paid")))["left"])
     by_school = [
-        Row(name or "No school recorded", _money(total), _money(paid_by_school.get(name)), count)
-        for name, total, count in requests.filter(~central)
-        .values("school__name")
-        .annotate(total=Sum("approved_amount"), count=Count("pk"))
-        .order_by("school__name")
-        .values_list("school__name", "total", "count")
+        Row(name or "No school recorded", _money(total), _money(paid_on_them), count)
+        for _, name, total, paid_on_them, count in to_schools.values("school_id", "school__name")
+        .annotate(total=Sum("approved_amount"), paid_on_them=Sum("paid"), count=Count("pk"))
+        .order_by("school__name", "school_id")
+        .values_list("school_id", "school__name", "total", "paid_on_them", "count")
     ]
     by_term = [
         Row(f"{name.title()} {year} to {year + 1}", _money(total), count=count)
@@ -113,14 +126,14 @@ def funding_report(*, virtual_school: VirtualSchool, financial_year: int, today:
     committed = _money(totals["committed"])
     schools = _money(totals["schools"])
     _, year_end = year_bounds(financial_year)
-    policy = policy_for(virtual_school_id=virtual_school.pk, academic_year=financial_year)
+    policy = policy_for(virtual_school_id=virtual_school.pk, academic_year=academic_year_of(today))
     return {
         "financial_year": financial_year,
         "committed": committed,
         "central": _money(totals["central"]),
         "schools": schools,
         "paid": paid_total,
-        "to_pay": schools - paid_total,
+        "to_pay": still_to_pay,
         "requests": totals["count"],
         "by_school": by_school,
         "by_term": by_term,
@@ -129,7 +142,7 @@ def funding_report(*, virtual_school: VirtualSchool, financial_year: int, today:
         "policy": policy,
         "year_end": year_end,
         "near_year_end": today <= year_end <= today + timedelta(days=WARNING_DAYS)
-        and (schools - paid_total > 0 or _money(totals["central"]) > 0),
+        and (still_to_pay > 0 or _money(totals["central"]) > 0),
     }
 
 

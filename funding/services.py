@@ -73,13 +73,15 @@ def ppplus_request_save(
     request, created = PpPlusRequest.objects.select_for_update().get_or_create(
         target=target, defaults={"intervention": intervention}
     )
+    if _paid(request) > 0:
+        raise ValidationError("PP+ has been paid against this target: what it pays for is fixed")
     before = {} if created else {
         "intervention": request.intervention, "tuition_arranged_by": request.tuition_arranged_by
     }  # fmt: skip
     request.intervention, request.tuition_arranged_by = intervention, tuition_arranged_by
     current = pep.child.enrolments.filter(end_date__isnull=True).first()
     request.school_id = current.school_id if current else None
-    _reopen(request)
+    _reopen(request, actor=actor)
     request.save()
     audit_record(
         actor=actor,
@@ -93,9 +95,21 @@ def ppplus_request_save(
     return request
 
 
-def _reopen(request: PpPlusRequest) -> None:
-    """A change to what was asked for undoes a decision not yet paid on."""
-    if request.decision != PpPlusRequest.Decision.PENDING and not request.payments.exists():
+def _paid(request: PpPlusRequest) -> Decimal:
+    return request.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+def _reopen(request: PpPlusRequest, *, actor: User | None = None) -> None:
+    """A change to what was asked for undoes a decision (never one already paid on: callers
+    refuse those changes first)."""
+    if request.decision != PpPlusRequest.Decision.PENDING:
+        audit_record(
+            actor=actor,
+            action="ppplus.reopened",
+            child=request.target.pep.child,
+            obj=request,
+            changes={"decision": [request.decision, "pending"]},
+        )
         request.decision = PpPlusRequest.Decision.PENDING
         request.approved_amount = None
         request.decided_by = None
@@ -135,6 +149,9 @@ def ppplus_decide(
     if pep.state != Pep.State.SUBMITTED:
         raise ValidationError("PP+ is decided while the PEP is with the Virtual School")
     asked = request.target.ppplus_amount
+    if asked <= 0:
+        raise ValidationError("This target no longer asks for PP+")
+    paid = _paid(request)
     errors = {}
     if decision == PpPlusRequest.Decision.APPROVED:
         approved_amount = asked
@@ -147,6 +164,8 @@ def ppplus_decide(
         errors["decision"] = "Choose approve, part-approve or decline"
     if decision in ("part_approved", "declined") and not reason.strip():
         errors["reason"] = "Enter the reason, for the school"
+    if not errors and approved_amount < paid:
+        errors["approved_amount"] = f"£{paid} has been paid already: approve at least that much"
     if errors:
         raise ValidationError(errors)
     others = PpPlusRequest.objects.filter(
@@ -206,6 +225,8 @@ def payment_record(
         errors["amount"] = f"This is more than is left to pay (£{request.approved_amount - paid})"
     if paid_on > timezone.localdate():
         errors["paid_on"] = "The payment date must be today or in the past"
+    elif request.decided_on and paid_on < request.decided_on:
+        errors["paid_on"] = "The payment date must be on or after the approval"
     if not reference.strip():
         errors["reference"] = "Enter the payment reference"
     if errors:
@@ -246,8 +267,15 @@ def funding_policy_set(
 
 
 def reopen_decision_on_amount_change(sender, target, before, **kwargs) -> None:
-    """peps tells us a target's PP+ amount changed: a decision on the old amount is undone."""
-    request = PpPlusRequest.objects.filter(target=target).first()
-    if request is not None and request.decision != PpPlusRequest.Decision.PENDING:
+    """peps tells us a target's PP+ amount changed: a decision on the old amount is undone.
+    Once anything is paid the amount is fixed; the ValidationError reaches the person."""
+    request = PpPlusRequest.objects.select_for_update().filter(target=target).first()
+    if request is None:
+        return
+    if _paid(request) > 0:
+        raise ValidationError(
+            {"ppplus_amount": "PP+ has been paid against this target: the amount is fixed"}
+        )
+    if request.decision != PpPlusRequest.Decision.PENDING:
         _reopen(request)
         request.save()

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from accounts.decorators import role_required
 from accounts.govuk_forms import raise_on_form
 from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
 from audit.services import audit_record
+from children.school_year import academic_year_of
 from children.selectors import children_visible_to
 from peps.policy import can_edit_section, capacity_for
 from peps.sections import section_for
@@ -161,9 +163,18 @@ def decide(request, pep_id, target_id):
 
 def _financial_year(request) -> int:
     try:
-        return int(request.GET.get("year", ""))
+        year = int(request.GET.get("year", ""))
     except ValueError:
-        return services.financial_year_of(timezone.localdate())
+        year = 0
+    return year if 2000 <= year <= 2100 else services.financial_year_of(timezone.localdate())
+
+
+def _cell(value):
+    """Text that a spreadsheet would run as a formula is written as text (a school named
+    "=HYPERLINK(...)" stays a name)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 @role_required(*VIRTUAL_SCHOOL_STAFF)
@@ -173,14 +184,16 @@ def report(request):
         virtual_school=request.user.virtual_school, financial_year=year, today=timezone.localdate()
     )
     unpaid = (
-        PpPlusRequest.objects.filter(
-            target__pep__child__in=children_visible_to(user=request.user),
-            target__pep__child__virtual_school=request.user.virtual_school,
-            decision__in=reports.COMMITTED,
+        reports.with_paid(
+            PpPlusRequest.objects.filter(
+                target__pep__child__in=children_visible_to(user=request.user),
+                target__pep__child__virtual_school=request.user.virtual_school,
+                decision__in=reports.COMMITTED,
+            ).exclude(tuition_arranged_by=PpPlusRequest.Arranger.VIRTUAL_SCHOOL)
         )
-        .exclude(tuition_arranged_by=PpPlusRequest.Arranger.VIRTUAL_SCHOOL)
+        .filter(approved_amount__gt=F("paid"))
         .select_related("school", "target__pep__child")
-        .order_by("decided_on", "pk")[:50]
+        .order_by("-decided_on", "-pk")[:100]
     )
     return render(
         request,
@@ -214,7 +227,7 @@ def export_csv(request):
     response["Content-Disposition"] = f'attachment; filename="pp-plus-ledger-{year}.csv"'
     writer = csv.writer(response)
     writer.writerow(reports.LEDGER_HEADINGS)
-    writer.writerows(rows)
+    writer.writerows([_cell(value) for value in row] for row in rows)
     committed = sum((r[7] for r in rows if r[0] == "Committed"), Decimal(0))
     paid = sum((r[7] for r in rows if r[0] == "Paid"), Decimal(0))
     writer.writerow(["Total committed", "", "", "", "", "", "", committed, ""])
@@ -231,7 +244,7 @@ def export_xlsx(request):
     sheet.title = f"PP+ {year} to {year + 1}"
     sheet.append(reports.LEDGER_HEADINGS)
     for row in rows:
-        sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
+        sheet.append([_cell(value) for value in row])
     last = len(rows) + 1
     sheet.append(["Total committed", *[""] * 6, f'=SUMIF(A2:A{last},"Committed",H2:H{last})'])
     sheet.append(["Total paid", *[""] * 6, f'=SUMIF(A2:A{last},"Paid",H2:H{last})'])
@@ -274,7 +287,7 @@ def payment_add(request, request_id):
 @require_http_methods(["GET", "POST"])
 def policy(request):
     virtual_school = request.user.virtual_school
-    year = services.financial_year_of(timezone.localdate())
+    year = academic_year_of(timezone.localdate())
     current = services.policy_for(virtual_school_id=virtual_school.pk, academic_year=year)
     initial = {name: getattr(current, name) for name in PolicyForm.Meta.fields}
     initial["academic_year"] = year

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
 from accounts.models import User
@@ -234,7 +234,13 @@ def target_delete(*, pep: Pep, actor: User, target: Target) -> None:
         obj=target,
         changes={"description": [target.description, None]},
     )
-    target.delete()
+    try:
+        with transaction.atomic():
+            target.delete()
+    except ProtectedError as error:  # e.g. PP+ has been paid against it
+        raise ValidationError(
+            "Money has been paid against this target: it cannot be removed"
+        ) from error
 
 
 @transaction.atomic

@@ -237,8 +237,12 @@ def target_delete(request, pep_id, target_id):
     target = get_object_or_404(pep.targets, pk=target_id)
     _require_target_editing(request, pep)
     if request.method == "POST":
-        services.target_delete(pep=pep, actor=request.user, target=target)
-        messages.success(request, "The target has been removed")
+        try:
+            services.target_delete(pep=pep, actor=request.user, target=target)
+        except ValidationError as error:
+            messages.info(request, error.messages[0])
+        else:
+            messages.success(request, "The target has been removed")
         return redirect(_targets_page(pep))
     return render(request, "peps/target_delete.html", {"pep": pep, "target": target})
 

@@ -36,4 +36,5 @@ def pounds(value) -> str:
     """Money as people read it: £1,234.50."""
     if value is None or value == "":
         return "–"
-    return f"£{Decimal(value):,.2f}"
+    amount = Decimal(value)
+    return f"-£{-amount:,.2f}" if amount < 0 else f"£{amount:,.2f}"

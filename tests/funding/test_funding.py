@@ -290,3 +290,91 @@ def test_bad_amounts_are_refused_next_to_the_field(client, world, pep):
         ).content.decode()
         assert message in html, amount
     assert not Payment.objects.exists()
+
+
+def _paid(world, pep, amount="200"):
+    tuition, resources = _requests(world, pep)
+    _submit(world, pep)
+    _approve(world, resources)
+    services.payment_record(
+        request=resources, actor=world.vs_officer, amount=Decimal(amount),
+        paid_on=timezone.localdate(), reference="P",
+    )  # fmt: skip
+    return resources
+
+
+def test_a_decision_cannot_fall_below_what_was_paid(world, pep):
+    resources = _paid(world, pep)
+    with pytest.raises(ValidationError, match="has been paid already"):
+        services.ppplus_decide(
+            request=resources, actor=world.vs_officer, decision="declined",
+            approved_amount=None, reason="Changed our mind",
+        )  # fmt: skip
+
+
+def test_what_was_paid_for_is_fixed(client, world, pep):
+    from peps import services as peps_services
+
+    resources = _paid(world, pep)
+    workflow.pep_return_for_amendments(
+        pep=Pep.objects.get(pk=pep.pk), actor=world.vs_officer, reason="x", section_keys=["targets"]
+    )
+    with pytest.raises(ValidationError, match="what it pays for is fixed"):
+        services.ppplus_request_save(
+            target=resources.target, actor=world.designated_teacher, intervention="tuition",
+            tuition_arranged_by="virtual_school",
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="the amount is fixed"):
+        peps_services.target_save(
+            pep=Pep.objects.get(pk=pep.pk), actor=world.designated_teacher,
+            target=resources.target, ppplus_amount=Decimal("50"),
+        )  # fmt: skip
+    client.force_login(world.designated_teacher)
+    response = client.post(
+        reverse("peps:target_delete", args=[pep.pk, resources.target_id]), follow=True
+    )
+    assert "Money has been paid against this target" in response.content.decode()
+    assert Pep.objects.get(pk=pep.pk).targets.filter(pk=resources.target_id).exists()
+
+
+def test_what_remains_is_per_request_across_the_year_end(world, pep):
+    tuition, resources = _requests(world, pep)
+    _submit(world, pep)
+    with time_machine.travel(date(2027, 3, 31)):
+        _approve(world, resources)
+    with time_machine.travel(date(2027, 4, 2)):
+        services.payment_record(
+            request=resources, actor=world.vs_officer, amount=Decimal("260"),
+            paid_on=timezone.localdate(), reference="April",
+        )  # fmt: skip
+    old = funding_report(
+        virtual_school=world.virtual_school, financial_year=2026, today=date(2027, 4, 2)
+    )
+    assert old["to_pay"] == Decimal(0)
+    assert old["by_school"][0].paid == Decimal("260")
+
+
+def test_odd_years_and_spreadsheet_formulas_are_harmless(client, world, pep):
+    resources = _paid(world, pep)
+    resources.school.name = '=HYPERLINK("http://example.org","x")'
+    resources.school.save()
+    client.force_login(world.vs_officer)
+    for year in ("0", "99999", "-1", "abc"):
+        assert client.get(reverse("funding:report"), {"year": year}).status_code == 200
+    year = services.financial_year_of(timezone.localdate())
+    text = client.get(reverse("funding:export_csv"), {"year": year}).content.decode()
+    assert "'=HYPERLINK" in text
+    sheet = load_workbook(
+        BytesIO(client.get(reverse("funding:export_xlsx"), {"year": year}).content)
+    ).active
+    assert sheet["D2"].data_type == "s"
+
+
+def test_fully_paid_requests_leave_the_payments_list(client, world, pep):
+    _paid(world, pep, amount="260")
+    client.force_login(world.vs_officer)
+    html = client.get(reverse("funding:report")).content.decode()
+    assert (
+        reverse("funding:payment", args=[PpPlusRequest.objects.get(intervention="resources").pk])
+        not in html
+    )

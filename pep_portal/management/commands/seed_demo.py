@@ -338,8 +338,9 @@ class Command(BaseCommand):
             )
             for request in requests:
                 if not request.kept_centrally:
+                    half = (request.target.ppplus_amount / 2).quantize(Decimal("0.01"))
                     payment_record(
-                        request=request, actor=officer, amount=request.target.ppplus_amount / 2,
+                        request=request, actor=officer, amount=half,
                         paid_on=timezone.localdate(), reference=f"PPP-{request.pk:05d}",
                     )  # fmt: skip
 
