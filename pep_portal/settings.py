@@ -52,7 +52,13 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
             "(or DEBUG=true for local development only)."
         )
-    SECRET_KEY = "local-development-only-" + "x" * 40  # noqa: S105 - only ever with DEBUG on
+    # Development only: a random key kept in a git-ignored file, so sign-ins survive reloads.
+    _dev_key = BASE_DIR / ".dev-secret-key"
+    if not _dev_key.exists():
+        from django.core.management.utils import get_random_secret_key
+
+        _dev_key.write_text(get_random_secret_key())
+    SECRET_KEY = _dev_key.read_text().strip()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
