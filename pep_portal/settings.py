@@ -272,5 +272,8 @@ LOGGING = {
         "axes": {"level": "ERROR"},
         # One line per task run is noise; failures still show.
         "celery.app.trace": {"level": "WARNING"},
+        # WeasyPrint reports each step of every render, and fontTools each font it subsets.
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

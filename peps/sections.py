@@ -71,6 +71,8 @@ class Section:
     # The targets section is completed in its own editor, not by questions alone.
     has_targets: bool = False
     hint: str = ""
+    # When `applies` can leave the section out, in words (printed on the blank form).
+    applies_when: str = ""
 
     @property
     def mandatory_questions(self) -> tuple[Question, ...]:
@@ -154,6 +156,7 @@ SCHOOL_TRANSFER = Section(
     owner=Owner.SOCIAL_WORKER,
     hint="Page 8, only when a move is planned",
     applies=_school_move_planned,
+    applies_when="when a change of school is planned",
     questions=(
         Question("new_school", "The planned new school and start date", QuestionType.TEXT),
         Question(
@@ -227,6 +230,7 @@ ALTERNATIVE_PROVISION = Section(
     title="Alternative provision or reduced timetable",
     owner=Owner.DESIGNATED_TEACHER,
     applies=_alternative_provision,
+    applies_when="when the child is on a reduced timetable or in alternative provision",
     questions=(
         Question("arrangement", "The arrangement, hours and provider"),
         Question("return_plan", "The plan and date to return to full-time education"),
@@ -309,6 +313,7 @@ TRANSITION = Section(
     owner=Owner.DESIGNATED_TEACHER,
     hint="Moving into Reception, from year 6, or finishing year 11",
     applies=_in_transition_year,
+    applies_when="when the child is moving into Reception, leaving year 6 or finishing year 11",
     questions=(Question("transition_plan", "The transition plan: visits, key adults and dates"),),
 )
 

@@ -1,0 +1,26 @@
+"""Reading the PDFs the service makes, as a screen reader or a search would."""
+
+from io import BytesIO
+
+from pypdf import PdfReader
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """Each page's text, with runs of white space (line breaks in a table cell) made one, and
+    a word broken after its hyphen at the end of a line ("full-\ntime") whole again."""
+    return [
+        " ".join(page.extract_text().replace("-\n", "-").split())
+        for page in PdfReader(BytesIO(pdf)).pages
+    ]
+
+
+def pdf_text(pdf: bytes) -> str:
+    return " ".join(pdf_pages(pdf))
+
+
+def pdf_catalog(pdf: bytes):
+    return PdfReader(BytesIO(pdf)).trailer["/Root"]
+
+
+def pdf_xmp(pdf: bytes) -> str:
+    return pdf_catalog(pdf)["/Metadata"].get_object().get_data().decode()

@@ -1,0 +1,178 @@
+"""What the printed PEP holds, that it is tagged for assistive technology, and that rendering
+loads nothing but the project's own files."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from children.school_year import year_group_label
+from funding import services as funding_services
+from peps import printing
+from peps.models import Pep
+from peps.progress import pep_progress
+from peps.sections import Kind, sections_for
+from tests.meetings.factories import InvitationFactory, MeetingActionFactory, MeetingFactory
+from tests.peps.pdf import pdf_catalog, pdf_pages, pdf_text, pdf_xmp
+
+
+def test_the_signed_off_pep_holds_the_child_every_section_and_each_target(signed_off_pep):
+    text = pdf_text(printing.pep_pdf(signed_off_pep, draft=False))
+    child = signed_off_pep.child
+    assert f"{child.legal_first_name} {child.legal_last_name}" in text
+    sections = [item.section.title for item in pep_progress(signed_off_pep).sections]
+    assert len(sections) >= 9
+    for title in sections:
+        assert title in text, title
+    targets = list(signed_off_pep.targets.all())
+    assert len(targets) == 3
+    for target in targets:
+        assert target.description in text
+    assert "Signed off by" in text
+    assert "Overall quality rating Green" in text
+    assert "Clear targets and the child's voice throughout." in text
+    assert "DRAFT" not in text
+
+
+def test_every_page_names_the_child_and_is_marked_and_numbered(signed_off_pep):
+    pages = pdf_pages(printing.pep_pdf(signed_off_pep, draft=False))
+    child = signed_off_pep.child
+    born = f"born {child.date_of_birth.day} {child.date_of_birth:%B %Y}"
+    assert len(pages) > 1
+    for number, text in enumerate(pages, start=1):
+        assert child.display_name in text
+        assert born in text
+        assert f"{signed_off_pep.term}".lower() in text.lower()
+        assert text.count("OFFICIAL-SENSITIVE") == 2  # top and bottom
+        assert f"Page {number} of {len(pages)}" in text
+
+
+def test_the_pdf_is_tagged_pdf_ua_1(signed_off_pep):
+    pdf = printing.pep_pdf(signed_off_pep, draft=False)
+    catalog = pdf_catalog(pdf)
+    assert catalog["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a PDF boolean object)
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "en-GB"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
+    xmp = pdf_xmp(pdf)
+    assert 'pdfuaid:part="1"' in xmp
+    assert f"Personal Education Plan for {signed_off_pep.child.display_name}" in xmp
+
+
+def test_a_draft_says_so_on_every_page(pep, world):
+    from peps import demo
+
+    demo.fill_school_part(pep, world.designated_teacher)
+    pages = pdf_pages(printing.pep_pdf(pep, draft=True))
+    assert len(pages) > 1
+    for text in pages:
+        assert "DRAFT: not signed off" in text
+    assert "has not been signed off by the Virtual School" in pages[0]
+
+
+def test_answers_read_as_words(signed_off_pep):
+    text = pdf_text(printing.pep_pdf(signed_off_pep, draft=False))
+    assert "Is a change of school planned? No" in text  # a yes/no by its label
+    assert "Attendance this term so far (%) 94.5%" in text
+    assert (
+        "Year group "
+        + year_group_label(signed_off_pep.child.year_group(on=signed_off_pep.term.start_date))
+        in text
+    )
+    assert f"{signed_off_pep.term.start_date.day} {signed_off_pep.term.start_date:%B %Y}" in text
+
+
+def test_the_targets_carry_their_funding_and_the_meeting_its_attendance(world, pep):
+    from peps import demo
+
+    demo.fill_school_part(pep, world.designated_teacher)
+    target = pep.targets.get(subject="Maths")
+    request = funding_services.ppplus_request_save(
+        target=target, actor=world.designated_teacher, intervention="resources",
+        tuition_arranged_by="",
+    )  # fmt: skip
+    meeting = MeetingFactory(pep=pep, starts_at=timezone.now() - timedelta(days=1))
+    InvitationFactory(meeting=meeting, name="Jo Bennett", attended=True)
+    InvitationFactory(
+        meeting=meeting, name="Sam Carter", role="child", attended=False,
+        absence_reason="Chose to give views beforehand",
+    )  # fmt: skip
+    MeetingActionFactory(meeting=meeting, description="Book the reading assessment")
+    text = pdf_text(printing.pep_pdf(pep, draft=True))
+    assert f"PP+ requested £{target.ppplus_amount}" in text
+    assert "What the PP+ pays for Resources and equipment" in text
+    assert "Virtual School's decision Waiting for a decision" in text
+    assert "Jo Bennett Carer Yes" in text
+    assert "Sam Carter The child or young person No Chose to give views beforehand" in text
+    assert "Book the reading assessment" in text
+    assert request.target_id == target.pk
+
+
+def test_the_review_of_last_terms_targets_is_printed(world, signed_off_pep):
+    from peps import demo
+
+    next_pep = Pep.objects.get(previous=signed_off_pep)
+    demo.fill_school_part(next_pep, world.designated_teacher)
+    text = pdf_text(printing.pep_pdf(next_pep, draft=True))
+    for target in signed_off_pep.targets.all():
+        assert target.description in text
+    assert "Partly achieved Seen in class work and the teacher's assessment." in text
+    assert f"£{Decimal('260.00')}: Small-group sessions helped." in text
+
+
+@pytest.mark.parametrize("kind", [k.value for k in Kind])
+def test_a_blank_form_has_every_section_of_its_kind_and_room_for_three_targets(kind):
+    text = pdf_text(printing.blank_form_pdf(kind))
+    assert f"Blank form: {Kind(kind).label}" in text
+    for section in sections_for(kind):
+        assert section.title in text
+        for question in section.questions:
+            assert " ".join(question.label.split()) in text
+    for number in (1, 2, 3):
+        assert f"Target {number}" in text
+    assert "Who was invited, and who came" in text
+    assert "Only when a change of school is planned" in text or kind == "post_16"
+
+
+def test_printing_a_pep_takes_the_same_queries_however_much_it_holds(
+    world, pep, django_assert_max_num_queries
+):
+    from peps import demo
+    from tests.peps.factories import TargetFactory
+
+    demo.fill_school_part(pep, world.designated_teacher)
+    meeting = MeetingFactory(pep=pep, starts_at=timezone.now() - timedelta(days=1))
+    InvitationFactory(meeting=meeting)
+    MeetingActionFactory(meeting=meeting)
+    with django_assert_max_num_queries(11):
+        printing.pep_html(pep, draft=True)
+    TargetFactory.create_batch(12, pep=pep)
+    InvitationFactory.create_batch(5, meeting=meeting)
+    MeetingActionFactory.create_batch(5, meeting=meeting)
+    with django_assert_max_num_queries(11):
+        html = printing.pep_html(pep, draft=True)
+    assert html.count("<caption>Target ") == 15
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        '<img src="https://example.org/logo.png" alt="Logo">',
+        '<img src="missing.png" alt="Logo">',
+        '<link rel="stylesheet" href="file:///etc/ssl/openssl.cnf">',
+    ],
+    ids=["the network", "a missing file", "a file outside the print folder"],
+)
+def test_the_renderer_refuses_what_is_not_in_the_print_folder(resource):
+    html = f'<!DOCTYPE html><html lang="en-GB"><head><title>T</title></head><body>{resource}'
+    with pytest.raises(printing.RenderFailed):
+        printing.html_to_pdf(html)
+
+
+def test_the_renderer_loads_the_print_folders_own_files():
+    html = (
+        '<!DOCTYPE html><html lang="en-GB"><head><title>T</title>'
+        '<link rel="stylesheet" href="pep.css"></head><body><p>Fine</p></body></html>'
+    )
+    assert "Fine" in pdf_text(printing.html_to_pdf(html))
