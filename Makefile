@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export DEBUG ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint migrations-check worker beat frontend lock benchmark
+.PHONY: help install run test lint migrations-check worker beat frontend lock benchmark benchmark-pdf
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -51,3 +51,8 @@ benchmark: install ## Time the daily job on 1k/10k/100k synthetic children (scra
 	psql "$(BENCH_DB)" -c "select 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres pep_bench
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --no-input
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py benchmark_daily_job --children 1000 10000 100000
+
+benchmark-pdf: install ## Time a signed-off PEP's PDF against WeasyPrint alone (scratch PostgreSQL)
+	psql "$(BENCH_DB)" -c "select 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres pep_bench
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --no-input
+	DATABASE_URL=$(BENCH_DB) PRIVATE_STORAGE_ROOT=/tmp/pep-bench-private $(BIN)/python manage.py benchmark_pep_pdf --runs 10

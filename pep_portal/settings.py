@@ -185,8 +185,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Documents about children live outside any public URL; they are served through views that
+# check access and write the audit trail.
+PRIVATE_STORAGE_ROOT = Path(env("PRIVATE_STORAGE_ROOT", str(BASE_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Signed-off PEPs. Any Django storage backend will do, provided nothing it holds is public.
+    "private": {
+        "BACKEND": "peps.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT)},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -195,10 +203,6 @@ STORAGES = {
         )
     },
 }
-# Documents about children live outside any public URL; they are served through views that
-# check access and write the audit trail.
-PRIVATE_STORAGE_ROOT = Path(env("PRIVATE_STORAGE_ROOT", str(BASE_DIR / "private")))
-
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
@@ -238,6 +242,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "remove-expired-access": {
         "task": "children.tasks.remove_expired_access",
         "schedule": timedelta(hours=6),
+    },
+    # A signed-off copy whose render failed, or whose task was lost, is tried again.
+    "render-missing-copies": {
+        "task": "peps.tasks.render_missing_copies",
+        "schedule": timedelta(hours=1),
     },
 }
 

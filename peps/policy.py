@@ -69,3 +69,11 @@ def can_quality_assure(capacity: Capacity, pep: Pep) -> bool:
 
 def can_change_kind(capacity: Capacity, pep: Pep) -> bool:
     return capacity.virtual_school and pep.state == Pep.State.DRAFT
+
+
+def can_download_draft(capacity: Capacity, pep: Pep) -> bool:
+    """The people who write and assure a PEP may print it in progress; readers (a reviewing
+    officer) and carers have the signed-off copy only."""
+    return not pep.is_locked and (
+        capacity.social_worker or capacity.designated_teacher or capacity.virtual_school
+    )

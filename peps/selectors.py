@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -11,10 +11,11 @@ from children.selectors import (
     caseload_for,
     children_at_schools_of,
     children_of_virtual_school,
+    children_placed_with,
     children_visible_to,
 )
 
-from .models import Pep, Reminder
+from .models import Pep, Reminder, SignedOffCopy
 
 
 def pep_get_for_user(*, user: User, pep_id: int) -> Pep:
@@ -28,6 +29,37 @@ def pep_get_for_user(*, user: User, pep_id: int) -> Pep:
     if pep is None:
         raise Http404("No such PEP")
     return pep
+
+
+def signed_off_pep_get_for_user(*, user: User, pep_id: int) -> Pep:
+    """A signed-off PEP, for anyone who may see its child and for the carers the child is
+    placed with now; otherwise 404. Carers reach nothing else of a PEP."""
+    pep = (
+        Pep.objects.select_related("child__virtual_school", "term", "signed_off_copy")
+        .filter(pk=pep_id, state=Pep.State.SIGNED_OFF)
+        .filter(
+            Q(child__in=children_visible_to(user=user))
+            | Q(child__in=children_placed_with(user=user))
+        )
+        .first()
+    )
+    if pep is None:
+        raise Http404("No such PEP")
+    return pep
+
+
+def copies_owed(*, user: User) -> QuerySet[SignedOffCopy]:
+    """Signed-off copies of the Virtual School's children that are not made yet, the oldest
+    sign-off first: a render that keeps failing shows here."""
+    return (
+        SignedOffCopy.objects.filter(
+            rendered_at__isnull=True,
+            pep__child__in=children_visible_to(user=user),
+            pep__child__virtual_school=user.virtual_school_id,
+        )
+        .select_related("pep__child", "pep__term")
+        .order_by("created_at", "pk")
+    )
 
 
 def quality_assurance_queue(*, user: User) -> QuerySet[Pep]:

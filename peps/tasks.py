@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from .models import Digest, QualityReview
+from .printing import RenderFailed
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
@@ -78,3 +79,28 @@ def send_daily_reminders() -> dict:
 
     report = run_daily_reminders()
     return {"peps": report.peps, "reminders": report.reminders, "digests": report.digests}
+
+
+@shared_task(autoretry_for=(RenderFailed, OSError), retry_backoff=60, max_retries=3)
+def render_signed_off_copy(*, pep_id: int) -> None:
+    """Render a signed-off PEP once and store it. A failure is recorded on the copy (for the
+    Virtual School to see) and retried here, then by the hourly `render_missing_copies`."""
+    from .copies import signed_off_copy_render  # it enqueues this module's tasks: import late
+
+    signed_off_copy_render(pep_id=pep_id)
+
+
+@shared_task
+def render_missing_copies() -> int:
+    """The hourly job: render again every signed-off copy still owed."""
+    from .copies import signed_off_copies_retry
+
+    return signed_off_copies_retry()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def email_carers_copy_ready(*, copy_id: int) -> None:
+    """Tell the child's carers, once, that the signed-off copy can be downloaded."""
+    from .copies import carers_tell_copy_ready
+
+    carers_tell_copy_ready(copy_id=copy_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, views
+from . import calendar_views, document_views, views
 
 app_name = "peps"
 
@@ -37,4 +37,11 @@ urlpatterns = [
     path("peps/<int:pep_id>/quality-assurance/", views.quality_assurance, name="quality"),
     path("peps/<int:pep_id>/return/", views.return_for_amendments, name="return"),
     path("virtual-school/quality-assurance/", views.quality_assurance_queue, name="quality_queue"),
+    path(
+        "peps/<int:pep_id>/signed-off-copy/",
+        document_views.signed_off_copy,
+        name="signed_off_copy",
+    ),
+    path("peps/<int:pep_id>/draft/", document_views.draft, name="draft"),
+    path("peps/blank-forms/<slug:kind>/", document_views.blank_form, name="blank_form"),
 ]

@@ -50,6 +50,11 @@ def _render_overview(request, pep: Pep, *, action_errors=(), kind_form=None, sta
         "can_complete_school_part": policy.can_complete_school_part(capacity, pep),
         "can_submit": policy.can_submit(capacity, pep),
         "can_quality_assure": policy.can_quality_assure(capacity, pep),
+        "can_download_draft": policy.can_download_draft(capacity, pep),
+        "can_print_blank": capacity.social_worker
+        or capacity.designated_teacher
+        or capacity.virtual_school,
+        "copy": getattr(pep, "signed_off_copy", None) if pep.is_locked else None,
         "kind_form": kind_form
         or (
             KindForm(initial={"kind": pep.kind}) if policy.can_change_kind(capacity, pep) else None
@@ -403,7 +408,8 @@ def return_for_amendments(request, pep_id):
 @role_required(*VIRTUAL_SCHOOL_STAFF)
 def quality_assurance_queue(request):
     peps = selectors.quality_assurance_queue(user=request.user)
-    return render(request, "peps/quality_queue.html", {"peps": peps})
+    owed = selectors.copies_owed(user=request.user)
+    return render(request, "peps/quality_queue.html", {"peps": peps, "owed": owed})
 
 
 @role_required(Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, *VIRTUAL_SCHOOL_STAFF)

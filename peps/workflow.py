@@ -18,6 +18,7 @@ from accounts.models import User
 from audit.services import audit_record
 
 from . import tasks
+from .copies import signed_off_copy_start
 from .models import Pep, PepSettings, QualityReview, SectionAnswer, Term
 from .policy import (
     can_complete_school_part,
@@ -145,8 +146,9 @@ def pep_sign_off(
     *, pep: Pep, actor: User, section_ratings: dict[str, str], feedback: str
 ) -> QualityReview:
     """The Virtual School signs the PEP off with a rating per section; the overall rating
-    follows its rule. The PEP is locked and next term's PEP is started with its targets to
-    review; `pep_signed_off` tells the other apps."""
+    follows its rule. The PEP is locked, its signed-off copy is rendered once this commits,
+    and next term's PEP is started with its targets to review; `pep_signed_off` tells the
+    other apps."""
     pep = _lock(pep)
     if pep.state != Pep.State.SUBMITTED:
         raise TransitionNotAllowed("Only a submitted PEP can be signed off")
@@ -184,6 +186,9 @@ def pep_sign_off(
     )
     next_pep = _start_next(pep=pep, actor=actor)
     pep_signed_off.send(sender=Pep, pep=pep, next_pep=next_pep)
+    # After the signal, so that work it starts on commit (the next meeting's provisional
+    # date, which the copy prints) is sent before the render.
+    signed_off_copy_start(pep=pep)
     return review
 
 

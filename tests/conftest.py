@@ -64,7 +64,11 @@ def _fast_password_hashing(settings, request):
 
 @pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    """Each test keeps its signed-off copies in a folder of its own."""
+    root = tmp_path / "private"
+    settings.PRIVATE_STORAGE_ROOT = root
+    private = {**settings.STORAGES["private"], "OPTIONS": {"location": str(root)}}
+    settings.STORAGES = {**settings.STORAGES, "private": private}
 
 
 @pytest.fixture

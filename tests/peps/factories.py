@@ -9,6 +9,7 @@ from peps.models import (
     QualityReview,
     SectionAnswer,
     SectionComment,
+    SignedOffCopy,
     Target,
     TargetReview,
     Term,
@@ -122,3 +123,12 @@ class QualityReviewFactory(factory.django.DjangoModelFactory):
     decision = QualityReview.Decision.RETURNED
     reason = "Add the child's views"
     sections = factory.LazyFunction(lambda: ["child_views"])
+
+
+class SignedOffCopyFactory(factory.django.DjangoModelFactory):
+    """A copy owed and not yet rendered: rendering it is `peps.copies`' job."""
+
+    class Meta:
+        model = SignedOffCopy
+
+    pep = factory.SubFactory(SignedOffPepFactory)

@@ -1,0 +1,178 @@
+"""The signed-off copy of a PEP, and every PDF people download.
+
+On sign-off, `signed_off_copy_start` records that a copy is owed; once the sign-off has
+committed, a task renders it (`signed_off_copy_render`) once, into private storage, with its
+SHA-256 and size. The stored file never changes: every download reads it back and is written
+to the audit trail. A render that fails leaves the PEP signed off; the failure is recorded
+for the Virtual School to see and the render is tried again (the task's own retries, then
+`signed_off_copies_retry` every hour).
+"""
+
+import hashlib
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role, User
+from audit.services import audit_record
+
+from . import printing, tasks
+from .models import Pep, SignedOffCopy
+from .sections import Kind
+from .storage import private_storage
+
+# A copy still owed this long after its last attempt (or after sign-off, if its task was lost
+# before it ran) is rendered again by the hourly job.
+RETRY_AFTER = timedelta(hours=1)
+
+
+class CopyNotReady(Exception):
+    """The signed-off copy has not been rendered yet."""
+
+
+def signed_off_copy_start(*, pep: Pep) -> SignedOffCopy:
+    """Inside the sign-off transaction: a copy is owed, rendered once the sign-off commits."""
+    copy = SignedOffCopy.objects.create(pep=pep)
+    transaction.on_commit(lambda: tasks.render_signed_off_copy.delay(pep_id=pep.pk), robust=True)
+    return copy
+
+
+def signed_off_copy_render(*, pep_id: int) -> SignedOffCopy:
+    """Render the copy and store it, unless it is stored already. The render (a second or so)
+    runs outside any transaction; storing it, its audit event and the carers' email are one."""
+    copy = SignedOffCopy.objects.select_related("pep").get(pep_id=pep_id)
+    if copy.is_ready:
+        return copy
+    attempted_at = timezone.now()
+    try:
+        pdf = printing.pep_pdf(copy.pep, draft=False)
+    except printing.RenderFailed as error:
+        SignedOffCopy.objects.filter(pk=copy.pk, rendered_at__isnull=True).update(
+            attempts=F("attempts") + 1, last_attempt_at=attempted_at, last_error=str(error)[:300]
+        )
+        raise
+    digest = hashlib.sha256(pdf).hexdigest()
+    storage = private_storage()
+    name = None
+    try:
+        with transaction.atomic():
+            copy = (
+                SignedOffCopy.objects.select_for_update()
+                .select_related("pep__child")
+                .get(pk=copy.pk)
+            )
+            if copy.is_ready:  # another worker stored it first: theirs is the copy
+                return copy
+            name = storage.save(f"signed-off/{copy.pep_id}/{digest}.pdf", ContentFile(pdf))
+            copy.file_name, copy.sha256, copy.size = name, digest, len(pdf)
+            copy.rendered_at = timezone.now()
+            copy.attempts += 1
+            copy.last_attempt_at, copy.last_error = attempted_at, ""
+            copy.save()
+            audit_record(
+                actor=None,
+                action="pep.copy_stored",
+                child=copy.pep.child,
+                obj=copy.pep,
+                changes={"sha256": [None, digest], "size": [None, len(pdf)]},
+            )
+            transaction.on_commit(
+                lambda: tasks.email_carers_copy_ready.delay(copy_id=copy.pk), robust=True
+            )
+    except BaseException:
+        if name is not None:  # never leave a file the database does not know of
+            storage.delete(name)
+        raise
+    return copy
+
+
+def signed_off_copies_retry(*, now: datetime | None = None, older_than=RETRY_AFTER) -> int:
+    """Send a render again for every copy still owed whose last attempt (or sign-off) is
+    older than `older_than`. The hourly job; a render that wins the race keeps its copy."""
+    cutoff = (now or timezone.now()) - older_than
+    owed = SignedOffCopy.objects.filter(rendered_at__isnull=True).filter(
+        Q(last_attempt_at__lt=cutoff) | Q(last_attempt_at__isnull=True, created_at__lt=cutoff)
+    )
+    pep_ids = list(owed.values_list("pep_id", flat=True))
+    for pep_id in pep_ids:
+        tasks.render_signed_off_copy.delay(pep_id=pep_id)
+    return len(pep_ids)
+
+
+def signed_off_copy_download(*, copy: SignedOffCopy, actor: User) -> File:
+    """The stored file, opened for reading; the download is in the audit trail."""
+    if not copy.is_ready:
+        raise CopyNotReady
+    handle = private_storage().open(copy.file_name, "rb")
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="pep.copy_downloaded",
+            child=copy.pep.child,
+            obj=copy.pep,
+            changes={"sha256": [None, copy.sha256]},
+        )
+    return handle
+
+
+def pep_draft_download(*, pep: Pep, actor: User) -> bytes:
+    """A PEP in progress, rendered now and marked DRAFT on every page; the download is in the
+    audit trail. (Who may have one is `peps.policy`'s to say.)"""
+    pdf = printing.pep_pdf(pep, draft=True)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="pep.draft_downloaded",
+            child=pep.child,
+            obj=pep,
+            changes={"state": [None, pep.state]},
+        )
+    return pdf
+
+
+def blank_form_download(*, kind: str, actor: User) -> bytes:
+    """A blank form of a kind, for a meeting held on paper. It names no child."""
+    pdf = printing.blank_form_pdf(Kind(kind).value)
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action="pep.blank_form_downloaded", changes={"kind": [None, kind]}
+        )
+    return pdf
+
+
+def carers_tell_copy_ready(*, copy_id: int) -> int:
+    """Email each carer the child is placed with now that a signed-off copy is ready, once.
+    The email names no child: the copy is behind sign-in. Returns how many were emailed."""
+    with transaction.atomic():
+        copy = SignedOffCopy.objects.select_for_update().select_related("pep").get(pk=copy_id)
+        if copy.carers_told_at is not None or not copy.is_ready:
+            return 0
+        carers = User.objects.filter(
+            role=Role.CARER,
+            is_active=True,
+            placements__child=copy.pep.child_id,
+            placements__end_date__isnull=True,
+        ).distinct()
+        link = settings.SITE_URL + reverse("children:carer_home")
+        messages = [
+            (
+                "A Personal Education Plan is ready to download",
+                f"Hello {carer.get_short_name()},\n\nThe Virtual School has signed off the "
+                "Personal Education Plan of a child placed with you. You can download your "
+                f"copy now: {link}\n\nPEP Portal\n",
+                None,
+                [carer.email],
+            )
+            for carer in carers
+        ]
+        send_mass_mail(messages)
+        copy.carers_told_at = timezone.now()
+        copy.save(update_fields=["carers_told_at"])
+    return len(messages)

@@ -1,0 +1,76 @@
+"""Downloads: the signed-off copy, a draft of a PEP in progress, and the blank forms. Each
+fetches through a selector (404 for no access), asks `peps.policy` where it must, and writes
+the download to the audit trail through `peps.copies`."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+
+from accounts.decorators import role_required
+from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
+
+from . import copies, policy, selectors
+from .models import Pep
+from .printing import RenderFailed
+from .sections import Kind
+
+
+def _file_name(pep: Pep, suffix: str = "") -> str:
+    """Named by the council's ID, as exports are: a file name is seen by more than its reader."""
+    return f"{slugify(f'PEP {pep.child.council_child_id} version {pep.version} {suffix}')}.pdf"
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def signed_off_copy(request, pep_id):
+    pep = selectors.signed_off_pep_get_for_user(user=request.user, pep_id=pep_id)
+    copy = getattr(pep, "signed_off_copy", None)
+    if copy is None or not copy.is_ready:
+        capacity = policy.capacity_for(user=request.user, pep=pep)
+        return render(
+            request,
+            "peps/copy_not_ready.html",
+            {"pep": pep, "child": pep.child, "copy": copy, "show_failure": capacity.virtual_school},
+        )
+    handle = copies.signed_off_copy_download(copy=copy, actor=request.user)
+    return _private(
+        FileResponse(
+            handle, as_attachment=True, filename=_file_name(pep), content_type="application/pdf"
+        )
+    )
+
+
+@login_required
+def draft(request, pep_id):
+    pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
+    if pep.is_locked:
+        return redirect("peps:signed_off_copy", pep_id=pep.pk)
+    if not policy.can_download_draft(policy.capacity_for(user=request.user, pep=pep), pep):
+        raise PermissionDenied
+    try:
+        pdf = copies.pep_draft_download(pep=pep, actor=request.user)
+    except RenderFailed:
+        return render(request, "peps/pdf_failed.html", {"pep": pep, "child": pep.child}, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(pep, "draft")}"'
+    return _private(response)
+
+
+@role_required(Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, *VIRTUAL_SCHOOL_STAFF)
+def blank_form(request, kind):
+    if kind not in {k.value for k in Kind}:
+        raise Http404("No such kind of PEP")
+    try:
+        pdf = copies.blank_form_download(kind=kind, actor=request.user)
+    except RenderFailed:
+        return render(request, "peps/pdf_failed.html", {}, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"blank-{slugify(Kind(kind).label)}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return _private(response)

@@ -1,0 +1,97 @@
+"""The PEP on paper, in the browser: the carer downloads the signed-off copy the Virtual School
+sees; the designated teacher prints a draft and a blank form."""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from children.models import Child
+from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
+from peps.models import Pep
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.peps.pdf import pdf_catalog, pdf_pages, pdf_text, pdf_xmp
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CARER = "carer@northshire.example"
+OFFICER = "officer@northshire.example"
+TEACHER = "teacher@riverside.example"
+
+
+def _download(page, link) -> bytes:
+    with page.expect_download() as info:
+        link.click()
+    return Path(info.value.path()).read_bytes()
+
+
+def test_a_carer_downloads_the_copy_the_virtual_school_signed_off(page):
+    call_command("seed_demo", force=True)
+    child = Child.objects.get(legal_first_name="Reggie", legal_last_name="Roberts")
+    pep = child.peps.get(state=Pep.State.SIGNED_OFF)
+    copy = pep.signed_off_copy
+    assert copy.is_ready
+
+    sign_in(page, CARER, DEMO_PASSWORD)
+    assert page.get_by_role("heading", level=1).inner_text() == "Your children"
+    card = page.locator(".govuk-summary-card", has_text="Reggie Roberts")
+    assert "Signed off" in card.inner_text()
+    assert_accessible(page)
+    from_carer = _download(page, card.get_by_role("link", name="Download the signed-off PEP"))
+    assert hashlib.sha256(from_carer).hexdigest() == copy.sha256
+    assert "Reggie Roberts" in pdf_text(from_carer)
+    assert "/StructTreeRoot" in pdf_catalog(from_carer)
+    assert 'pdfuaid:part="1"' in pdf_xmp(from_carer)
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, OFFICER, DEMO_PASSWORD)
+    page.goto(f"/peps/{pep.pk}/")
+    assert_accessible(page)
+    link = page.get_by_role("link", name="Download the signed-off PEP")
+    from_officer = _download(page, link)
+    assert from_officer == from_carer
+
+
+def test_a_copy_still_being_made_says_so(page):
+    call_command("seed_demo", force=True)
+    child = Child.objects.get(legal_first_name="Reggie", legal_last_name="Roberts")
+    pep = child.peps.get(state=Pep.State.SIGNED_OFF)
+    type(pep.signed_off_copy).objects.filter(pk=pep.signed_off_copy.pk).update(
+        rendered_at=None, last_error="Error fetching a file", attempts=2
+    )
+    sign_in(page, CARER, DEMO_PASSWORD)
+    card = page.locator(".govuk-summary-card", has_text="Reggie Roberts")
+    assert "Being prepared" in card.inner_text()
+    assert_accessible(page)
+    page.goto(f"/peps/{pep.pk}/signed-off-copy/")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "The signed-off copy is being prepared"
+    )
+    assert "Error fetching" not in page.content()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, OFFICER, DEMO_PASSWORD)
+    page.get_by_role("link", name="Quality assurance", exact=True).click()
+    owed = page.locator("table", has_text="Reggie Roberts")
+    assert "2 attempts failed: Error fetching a file" in owed.inner_text()
+    assert_accessible(page)
+    owed.get_by_role("link", name="Reggie Roberts").click()
+    assert "The signed-off copy could not be made" in page.locator(".govuk-warning-text").inner_text()
+    assert_accessible(page)
+
+
+def test_a_designated_teacher_prints_a_draft_and_a_blank_form(page):
+    call_command("seed_demo", force=True)
+    child = Child.objects.get(legal_first_name="Maya", legal_last_name="Jones")
+    sign_in(page, TEACHER, DEMO_PASSWORD)
+    page.get_by_role("link", name="PEP for Maya Jones").click()
+    assert_accessible(page)
+    draft = _download(page, page.get_by_role("link", name="Download a draft (PDF)"))
+    pages = pdf_pages(draft)
+    assert all("DRAFT" in text for text in pages)
+    assert "Maya Jones" in pages[0]
+    blank = _download(page, page.get_by_role("link", name="Download a blank form"))
+    assert "Blank form: School-age PEP" in pdf_text(blank)
+    assert child.legal_last_name not in pdf_text(blank)

@@ -1,0 +1,203 @@
+"""The signed-off copy: rendered once on sign-off, stored privately with its hash, never
+changed; a failed render leaves the PEP signed off and is tried again; carers are told."""
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from children import services as children_services
+from pep_portal.celery import app as celery_app
+from peps import copies, demo, printing, tasks, workflow
+from peps.models import Pep, SignedOffCopy
+from peps.storage import private_storage
+from tests.peps.factories import SignedOffCopyFactory
+from tests.peps.pdf import pdf_text
+
+
+def _stored_bytes(copy: SignedOffCopy) -> bytes:
+    with private_storage().open(copy.file_name, "rb") as handle:
+        return handle.read()
+
+
+def test_sign_off_stores_one_copy_whose_hash_and_size_match(signed_off_pep):
+    copy = signed_off_pep.signed_off_copy
+    assert copy.is_ready
+    stored = _stored_bytes(copy)
+    assert hashlib.sha256(stored).hexdigest() == copy.sha256
+    assert len(stored) == copy.size
+    assert stored.startswith(b"%PDF-")
+    assert signed_off_pep.child.legal_last_name in pdf_text(stored)
+    event = AuditEvent.objects.get(action="pep.copy_stored")
+    assert event.child_id == signed_off_pep.child_id
+    assert event.changes["sha256"] == [None, copy.sha256]
+
+
+def test_rendering_again_leaves_the_stored_copy_as_it_was(signed_off_pep):
+    before = SignedOffCopy.objects.get(pep=signed_off_pep)
+    files_before = private_storage().listdir(f"signed-off/{signed_off_pep.pk}")
+    after = copies.signed_off_copy_render(pep_id=signed_off_pep.pk)
+    assert (after.file_name, after.sha256, after.rendered_at) == (
+        before.file_name,
+        before.sha256,
+        before.rendered_at,
+    )
+    assert private_storage().listdir(f"signed-off/{signed_off_pep.pk}") == files_before
+    assert AuditEvent.objects.filter(action="pep.copy_stored").count() == 1
+
+
+def test_the_copy_is_owed_from_the_moment_of_sign_off(world, submitted_pep):
+    """Without the commit (so without the render), the copy exists and says it is not ready."""
+    workflow.pep_sign_off(
+        pep=submitted_pep, actor=world.vs_officer,
+        section_ratings=demo.all_green(submitted_pep), feedback="",
+    )  # fmt: skip
+    copy = SignedOffCopy.objects.get(pep=submitted_pep)
+    assert not copy.is_ready and not copy.has_failed
+
+
+@pytest.fixture
+def broken_print(monkeypatch):
+    """The print template with an image that cannot be loaded, as a broken logo would be."""
+    real = printing.pep_html
+
+    def with_a_broken_image(pep, *, draft):
+        return real(pep, draft=draft).replace(
+            "<main>", '<main><img src="images/missing-logo.png" alt="Council logo">'
+        )
+
+    monkeypatch.setattr(printing, "pep_html", with_a_broken_image)
+
+
+def test_a_render_that_fails_leaves_the_pep_signed_off_and_is_retried(
+    world, submitted_pep, broken_print, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.pep_sign_off(
+            pep=submitted_pep,
+            actor=world.vs_officer,
+            section_ratings=demo.all_green(submitted_pep),
+            feedback="",
+        )
+    submitted_pep.refresh_from_db()
+    assert submitted_pep.state == Pep.State.SIGNED_OFF
+    assert Pep.objects.filter(previous=submitted_pep).exists()  # next term's PEP started
+    copy = SignedOffCopy.objects.get(pep=submitted_pep)
+    assert not copy.is_ready
+    assert copy.has_failed
+    assert copy.attempts == 1
+    assert "missing-logo.png" in copy.last_error
+    assert private_storage().exists(f"signed-off/{submitted_pep.pk}") is False
+    assert mail.outbox == []  # nobody is told of a copy that does not exist
+
+
+def test_the_render_task_retries_three_times_and_records_each_attempt(
+    world, submitted_pep, broken_print
+):
+    workflow.pep_sign_off(
+        pep=submitted_pep, actor=world.vs_officer,
+        section_ratings=demo.all_green(submitted_pep), feedback="",
+    )  # fmt: skip
+    # As a worker would: a failure is retried rather than raised (in-process, at once).
+    celery_app.conf.task_eager_propagates = False
+    result = tasks.render_signed_off_copy.apply(kwargs={"pep_id": submitted_pep.pk})
+    assert result.state == "FAILURE"
+    assert isinstance(result.result, printing.RenderFailed)
+    copy = SignedOffCopy.objects.get(pep=submitted_pep)
+    assert copy.attempts == 4  # the first and three retries
+    assert not copy.is_ready
+
+
+def test_the_failure_is_shown_to_the_virtual_school_and_not_to_the_carer(
+    client, world, submitted_pep, broken_print, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.pep_sign_off(
+            pep=submitted_pep, actor=world.vs_officer,
+            section_ratings=demo.all_green(submitted_pep), feedback="",
+        )  # fmt: skip
+    client.force_login(world.vs_officer)
+    overview = client.get(reverse("peps:overview", args=[submitted_pep.pk])).content.decode()
+    assert "The signed-off copy could not be made (1 attempt)" in overview
+    queue = client.get(reverse("peps:quality_queue")).content.decode()
+    assert "Signed-off copies not made yet" in queue
+    assert "1 attempt failed" in queue
+    download = client.get(reverse("peps:signed_off_copy", args=[submitted_pep.pk]))
+    assert download.status_code == 200
+    assert "The signed-off copy is being prepared" in download.content.decode()
+    assert "missing-logo.png" in download.content.decode()
+    client.force_login(world.carer)
+    download = client.get(reverse("peps:signed_off_copy", args=[submitted_pep.pk]))
+    assert download.status_code == 200
+    assert "The signed-off copy is being prepared" in download.content.decode()
+    assert "missing-logo.png" not in download.content.decode()
+
+
+def test_the_hourly_job_makes_a_copy_that_failed_once_the_fault_is_mended(
+    world, submitted_pep, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(printing, "html_to_pdf", _failing)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.pep_sign_off(
+            pep=submitted_pep, actor=world.vs_officer,
+            section_ratings=demo.all_green(submitted_pep), feedback="",
+        )  # fmt: skip
+    monkeypatch.undo()
+    assert copies.signed_off_copies_retry() == 0  # tried just now: not yet
+    later = timezone.now() + copies.RETRY_AFTER + timedelta(minutes=1)
+    with time_machine.travel(later):
+        assert copies.signed_off_copies_retry() == 1
+    copy = SignedOffCopy.objects.get(pep=submitted_pep)
+    assert copy.is_ready and copy.last_error == ""
+    assert copy.attempts == 2
+
+
+def _failing(html):
+    raise printing.RenderFailed("Error fetching a file")
+
+
+def test_the_hourly_job_renders_a_copy_whose_task_was_lost(db):
+    lost = SignedOffCopyFactory()
+    SignedOffCopy.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    recent = SignedOffCopyFactory()
+    assert copies.signed_off_copies_retry() == 1
+    lost.refresh_from_db()
+    recent.refresh_from_db()
+    assert lost.is_ready
+    assert not recent.is_ready
+
+
+def test_the_carers_are_emailed_once_and_the_email_names_no_child(world, signed_off_pep):
+    assert [message.to for message in mail.outbox] == [[world.carer.email]]
+    message = mail.outbox[0]
+    child = signed_off_pep.child
+    for name in (child.legal_first_name, child.legal_last_name):
+        assert name not in message.subject + message.body
+    assert reverse("children:carer_home") in message.body
+    assert copies.carers_tell_copy_ready(copy_id=signed_off_pep.signed_off_copy.pk) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_carer_whose_placement_ended_is_not_emailed(
+    world, submitted_pep, django_capture_on_commit_callbacks
+):
+    children_services.placement_end(
+        actor=world.vs_officer, placement=world.placement, end_date=timezone.localdate()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.pep_sign_off(
+            pep=submitted_pep, actor=world.vs_officer,
+            section_ratings=demo.all_green(submitted_pep), feedback="",
+        )  # fmt: skip
+    assert SignedOffCopy.objects.get(pep=submitted_pep).is_ready
+    assert mail.outbox == []
+
+
+def test_private_files_have_no_address(signed_off_pep):
+    with pytest.raises(ValueError, match="no URL"):
+        private_storage().url(signed_off_pep.signed_off_copy.file_name)
