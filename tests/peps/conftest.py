@@ -14,15 +14,24 @@ def submitted_pep(world, pep):
 
 
 @pytest.fixture
-def signed_off_pep(world, submitted_pep, django_capture_on_commit_callbacks):
-    """Signed off by the Virtual School, with what the sign-off starts on commit (the copy's
-    render, the carers' email) run as it would be after a real commit."""
-    with django_capture_on_commit_callbacks(execute=True):
-        workflow.pep_sign_off(
-            pep=submitted_pep,
-            actor=world.vs_officer,
-            section_ratings=demo.all_green(submitted_pep),
-            feedback="Clear targets and the child's voice throughout.",
-        )
-    submitted_pep.refresh_from_db()
-    return submitted_pep
+def sign_off(world, django_capture_on_commit_callbacks):
+    """Sign a submitted PEP off as the Virtual School, running what the sign-off starts on
+    commit (the copy's render, the carers' email) as it would run after a real commit."""
+
+    def sign_off(pep):
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.pep_sign_off(
+                pep=pep,
+                actor=world.vs_officer,
+                section_ratings=demo.all_green(pep),
+                feedback="Clear targets and the child's voice throughout.",
+            )
+        pep.refresh_from_db()
+        return pep
+
+    return sign_off
+
+
+@pytest.fixture
+def signed_off_pep(submitted_pep, sign_off):
+    return sign_off(submitted_pep)

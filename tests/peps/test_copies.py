@@ -75,16 +75,9 @@ def broken_print(monkeypatch):
 
 
 def test_a_render_that_fails_leaves_the_pep_signed_off_and_is_retried(
-    world, submitted_pep, broken_print, django_capture_on_commit_callbacks
+    world, submitted_pep, broken_print, sign_off
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        workflow.pep_sign_off(
-            pep=submitted_pep,
-            actor=world.vs_officer,
-            section_ratings=demo.all_green(submitted_pep),
-            feedback="",
-        )
-    submitted_pep.refresh_from_db()
+    sign_off(submitted_pep)
     assert submitted_pep.state == Pep.State.SIGNED_OFF
     assert Pep.objects.filter(previous=submitted_pep).exists()  # next term's PEP started
     copy = SignedOffCopy.objects.get(pep=submitted_pep)
@@ -114,13 +107,9 @@ def test_the_render_task_retries_three_times_and_records_each_attempt(
 
 
 def test_the_failure_is_shown_to_the_virtual_school_and_not_to_the_carer(
-    client, world, submitted_pep, broken_print, django_capture_on_commit_callbacks
+    client, world, submitted_pep, broken_print, sign_off
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        workflow.pep_sign_off(
-            pep=submitted_pep, actor=world.vs_officer,
-            section_ratings=demo.all_green(submitted_pep), feedback="",
-        )  # fmt: skip
+    sign_off(submitted_pep)
     client.force_login(world.vs_officer)
     overview = client.get(reverse("peps:overview", args=[submitted_pep.pk])).content.decode()
     assert "The signed-off copy could not be made (1 attempt)" in overview
@@ -139,14 +128,10 @@ def test_the_failure_is_shown_to_the_virtual_school_and_not_to_the_carer(
 
 
 def test_the_hourly_job_makes_a_copy_that_failed_once_the_fault_is_mended(
-    world, submitted_pep, monkeypatch, django_capture_on_commit_callbacks
+    world, submitted_pep, monkeypatch, sign_off
 ):
     monkeypatch.setattr(printing, "html_to_pdf", _failing)
-    with django_capture_on_commit_callbacks(execute=True):
-        workflow.pep_sign_off(
-            pep=submitted_pep, actor=world.vs_officer,
-            section_ratings=demo.all_green(submitted_pep), feedback="",
-        )  # fmt: skip
+    sign_off(submitted_pep)
     monkeypatch.undo()
     assert copies.signed_off_copies_retry() == 0  # tried just now: not yet
     later = timezone.now() + copies.RETRY_AFTER + timedelta(minutes=1)
@@ -183,17 +168,11 @@ def test_the_carers_are_emailed_once_and_the_email_names_no_child(world, signed_
     assert len(mail.outbox) == 1
 
 
-def test_a_carer_whose_placement_ended_is_not_emailed(
-    world, submitted_pep, django_capture_on_commit_callbacks
-):
+def test_a_carer_whose_placement_ended_is_not_emailed(world, submitted_pep, sign_off):
     children_services.placement_end(
         actor=world.vs_officer, placement=world.placement, end_date=timezone.localdate()
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        workflow.pep_sign_off(
-            pep=submitted_pep, actor=world.vs_officer,
-            section_ratings=demo.all_green(submitted_pep), feedback="",
-        )  # fmt: skip
+    sign_off(submitted_pep)
     assert SignedOffCopy.objects.get(pep=submitted_pep).is_ready
     assert mail.outbox == []
 
