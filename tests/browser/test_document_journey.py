@@ -78,7 +78,8 @@ def test_a_copy_still_being_made_says_so(page):
     assert "2 attempts failed: Error fetching a file" in owed.inner_text()
     assert_accessible(page)
     owed.get_by_role("link", name="Reggie Roberts").click()
-    assert "The signed-off copy could not be made" in page.locator(".govuk-warning-text").inner_text()
+    warning = page.locator(".govuk-warning-text").inner_text()
+    assert "The signed-off copy could not be made" in warning
     assert_accessible(page)
 
 
