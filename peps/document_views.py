@@ -2,6 +2,8 @@
 fetches through a selector (404 for no access), asks `peps.policy` where it must, and writes
 the download to the audit trail through `peps.copies`."""
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -15,6 +17,8 @@ from . import copies, policy, selectors
 from .models import Pep
 from .printing import RenderFailed
 from .sections import Kind
+
+logger = logging.getLogger(__name__)
 
 
 def _file_name(pep: Pep, suffix: str = "") -> str:
@@ -38,7 +42,12 @@ def signed_off_copy(request, pep_id):
             "peps/copy_not_ready.html",
             {"pep": pep, "child": pep.child, "copy": copy, "show_failure": capacity.virtual_school},
         )
-    handle = copies.signed_off_copy_download(copy=copy, actor=request.user)
+    try:
+        handle = copies.signed_off_copy_download(copy=copy, actor=request.user)
+    except OSError:
+        # The row says the copy is stored but storage cannot give it back: an operator's fault.
+        logger.error("The signed-off copy of PEP %s cannot be read from storage", pep.pk)
+        return render(request, "peps/pdf_failed.html", {"pep": pep, "child": pep.child}, status=503)
     return _private(
         FileResponse(
             handle, as_attachment=True, filename=_file_name(pep), content_type="application/pdf"

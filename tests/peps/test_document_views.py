@@ -65,6 +65,20 @@ def test_a_carer_whose_placement_ended_reaches_no_copy(world, as_persona, signed
     assert signed_off_pep.child.display_name not in home
 
 
+def test_a_stored_copy_that_storage_has_lost_is_not_a_server_error(
+    as_persona, signed_off_pep, caplog
+):
+    from peps.storage import private_storage
+
+    private_storage().delete(signed_off_pep.signed_off_copy.file_name)
+    response = as_persona("carer").get(reverse("peps:signed_off_copy", args=[signed_off_pep.pk]))
+    assert response.status_code == 503
+    assert "the PDF could not be made" in response.content.decode()
+    assert f"PEP {signed_off_pep.pk} cannot be read" in caplog.text
+    assert signed_off_pep.child.legal_last_name not in caplog.text
+    assert not AuditEvent.objects.filter(action="pep.copy_downloaded").exists()
+
+
 def test_a_pep_in_progress_has_no_signed_off_copy(as_persona, pep):
     for persona in ("carer", "vs_officer"):
         response = as_persona(persona).get(reverse("peps:signed_off_copy", args=[pep.pk]))
