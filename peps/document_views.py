@@ -40,7 +40,14 @@ def signed_off_copy(request, pep_id):
         return render(
             request,
             "peps/copy_not_ready.html",
-            {"pep": pep, "child": pep.child, "copy": copy, "show_failure": capacity.virtual_school},
+            {
+                "pep": pep,
+                "child": pep.child,
+                "copy": copy,
+                "show_failure": capacity.virtual_school,
+                # Whoever else reached this copy may see the child, so the PEP too.
+                "back_to_pep": request.user.role != Role.CARER,
+            },
         )
     try:
         handle = copies.signed_off_copy_download(copy=copy, actor=request.user)

@@ -120,11 +120,13 @@ def test_the_failure_is_shown_to_the_virtual_school_and_not_to_the_carer(
     assert download.status_code == 200
     assert "The signed-off copy is being prepared" in download.content.decode()
     assert "missing-logo.png" in download.content.decode()
+    assert reverse("peps:overview", args=[submitted_pep.pk]) in download.content.decode()
     client.force_login(world.carer)
     download = client.get(reverse("peps:signed_off_copy", args=[submitted_pep.pk]))
     assert download.status_code == 200
     assert "The signed-off copy is being prepared" in download.content.decode()
     assert "missing-logo.png" not in download.content.decode()
+    assert "Back to your children" in download.content.decode()
 
 
 def test_the_hourly_job_makes_a_copy_that_failed_once_the_fault_is_mended(
