@@ -96,6 +96,13 @@ def children_placed_with(*, user: User) -> QuerySet[Child]:
     )
 
 
+def carers_of(*, child) -> QuerySet[User]:
+    """The carers a child (or a child's id) is placed with now, with accounts in use."""
+    return User.objects.filter(
+        role=Role.CARER, is_active=True, placements__child=child, placements__end_date__isnull=True
+    ).distinct()
+
+
 def with_signed_off_peps(children: QuerySet[Child]) -> QuerySet[Child]:
     """Each child's signed-off PEPs, newest first, with their stored copies, in two queries for
     any number of children (reached through the relations, as in `with_current_details`)."""

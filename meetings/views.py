@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.govuk_forms import raise_on_form
 from accounts.models import Role, User
+from children.selectors import carers_of
 from peps.policy import capacity_for
 from peps.selectors import pep_get_for_user
 
@@ -34,9 +35,7 @@ def _suggested_invitees(pep) -> dict:
     ).first()
     if teacher:
         suggested[Invitation.Role.DESIGNATED_TEACHER] = (teacher.full_name, teacher.email)
-    carer = User.objects.filter(
-        role=Role.CARER, placements__child=child, placements__end_date__isnull=True
-    ).first()
+    carer = carers_of(child=child).first()
     if carer:
         suggested[Invitation.Role.CARER] = (carer.full_name, carer.email)
     return suggested

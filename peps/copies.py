@@ -12,7 +12,6 @@ import hashlib
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
 from django.db import transaction
@@ -20,8 +19,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from audit.services import audit_record
+from children.selectors import carers_of
 
 from . import printing, tasks
 from .models import Pep, SignedOffCopy
@@ -37,6 +37,10 @@ class CopyNotReady(Exception):
     """The signed-off copy has not been rendered yet."""
 
 
+class CopyAltered(OSError):
+    """The stored file is not the one that was stored: it must not be served as the record."""
+
+
 def signed_off_copy_start(*, pep: Pep) -> SignedOffCopy:
     """Inside the sign-off transaction: a copy is owed, rendered once the sign-off commits."""
     copy = SignedOffCopy.objects.create(pep=pep)
@@ -46,22 +50,17 @@ def signed_off_copy_start(*, pep: Pep) -> SignedOffCopy:
 
 def signed_off_copy_render(*, pep_id: int) -> SignedOffCopy:
     """Render the copy and store it, unless it is stored already. The render (a second or so)
-    runs outside any transaction; storing it, its audit event and the carers' email are one."""
+    runs outside any transaction; storing it, its audit event and the carers' email are one.
+    Any failure is recorded on the row, for the Virtual School to see, and raised again."""
     copy = SignedOffCopy.objects.select_related("pep").get(pep_id=pep_id)
     if copy.is_ready:
         return copy
     attempted_at = timezone.now()
-    try:
-        pdf = printing.pep_pdf(copy.pep, draft=False)
-    except printing.RenderFailed as error:
-        SignedOffCopy.objects.filter(pk=copy.pk, rendered_at__isnull=True).update(
-            attempts=F("attempts") + 1, last_attempt_at=attempted_at, last_error=str(error)[:300]
-        )
-        raise
-    digest = hashlib.sha256(pdf).hexdigest()
     storage = private_storage()
     name = None
     try:
+        pdf = printing.pep_pdf(copy.pep, draft=False)
+        digest = hashlib.sha256(pdf).hexdigest()
         with transaction.atomic():
             copy = (
                 SignedOffCopy.objects.select_for_update()
@@ -86,9 +85,13 @@ def signed_off_copy_render(*, pep_id: int) -> SignedOffCopy:
             transaction.on_commit(
                 lambda: tasks.email_carers_copy_ready.delay(copy_id=copy.pk), robust=True
             )
-    except BaseException:
+    except Exception as error:
         if name is not None:  # never leave a file the database does not know of
             storage.delete(name)
+        reason = str(error) if isinstance(error, printing.RenderFailed) else repr(error)
+        SignedOffCopy.objects.filter(pk=copy.pk, rendered_at__isnull=True).update(
+            attempts=F("attempts") + 1, last_attempt_at=attempted_at, last_error=reason[:300]
+        )
         raise
     return copy
 
@@ -106,11 +109,15 @@ def signed_off_copies_retry(*, now: datetime | None = None, older_than=RETRY_AFT
     return len(pep_ids)
 
 
-def signed_off_copy_download(*, copy: SignedOffCopy, actor: User) -> File:
-    """The stored file, opened for reading; the download is in the audit trail."""
+def signed_off_copy_download(*, copy: SignedOffCopy, actor: User) -> bytes:
+    """The stored file, checked against the hash it was stored with; the download is in the
+    audit trail. Raises OSError if storage cannot give back exactly what it was given."""
     if not copy.is_ready:
         raise CopyNotReady
-    handle = private_storage().open(copy.file_name, "rb")
+    with private_storage().open(copy.file_name, "rb") as handle:
+        pdf = handle.read()
+    if hashlib.sha256(pdf).hexdigest() != copy.sha256:
+        raise CopyAltered(f"The stored copy of PEP {copy.pep_id} does not match its hash")
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -119,7 +126,7 @@ def signed_off_copy_download(*, copy: SignedOffCopy, actor: User) -> File:
             obj=copy.pep,
             changes={"sha256": [None, copy.sha256]},
         )
-    return handle
+    return pdf
 
 
 def pep_draft_download(*, pep: Pep, actor: User) -> bytes:
@@ -154,12 +161,7 @@ def carers_tell_copy_ready(*, copy_id: int) -> int:
         copy = SignedOffCopy.objects.select_for_update().select_related("pep").get(pk=copy_id)
         if copy.carers_told_at is not None or not copy.is_ready:
             return 0
-        carers = User.objects.filter(
-            role=Role.CARER,
-            is_active=True,
-            placements__child=copy.pep.child_id,
-            placements__end_date__isnull=True,
-        ).distinct()
+        carers = carers_of(child=copy.pep.child_id)
         link = settings.SITE_URL + reverse("children:carer_home")
         messages = [
             (

@@ -3,15 +3,16 @@ fetches through a selector (404 for no access), asks `peps.policy` where it must
 the download to the audit trail through `peps.copies`."""
 
 import logging
+from io import BytesIO
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
 from accounts.decorators import role_required
-from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
+from accounts.models import Role
 
 from . import copies, policy, selectors
 from .models import Pep
@@ -26,9 +27,19 @@ def _file_name(pep: Pep, suffix: str = "") -> str:
     return f"{slugify(f'PEP {pep.child.council_child_id} version {pep.version} {suffix}')}.pdf"
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _pdf(pdf: bytes, file_name: str) -> FileResponse:
+    response = FileResponse(
+        BytesIO(pdf), as_attachment=True, filename=file_name, content_type="application/pdf"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _failed(request, pep: Pep | None = None):
+    context = {"pep": pep, "child": pep.child if pep else None}
+    # A carer has no PEP page to go back to.
+    context["back_to_pep"] = pep is not None and request.user.role != Role.CARER
+    return render(request, "peps/pdf_failed.html", context, status=503)
 
 
 @login_required
@@ -50,16 +61,12 @@ def signed_off_copy(request, pep_id):
             },
         )
     try:
-        handle = copies.signed_off_copy_download(copy=copy, actor=request.user)
-    except OSError:
-        # The row says the copy is stored but storage cannot give it back: an operator's fault.
-        logger.error("The signed-off copy of PEP %s cannot be read from storage", pep.pk)
-        return render(request, "peps/pdf_failed.html", {"pep": pep, "child": pep.child}, status=503)
-    return _private(
-        FileResponse(
-            handle, as_attachment=True, filename=_file_name(pep), content_type="application/pdf"
-        )
-    )
+        pdf = copies.signed_off_copy_download(copy=copy, actor=request.user)
+    except OSError as error:
+        # The row says the copy is stored, but storage cannot give back what it was given.
+        logger.error("The signed-off copy of PEP %s cannot be served: %r", pep.pk, error)
+        return _failed(request, pep)
+    return _pdf(pdf, _file_name(pep))
 
 
 @login_required
@@ -72,21 +79,16 @@ def draft(request, pep_id):
     try:
         pdf = copies.pep_draft_download(pep=pep, actor=request.user)
     except RenderFailed:
-        return render(request, "peps/pdf_failed.html", {"pep": pep, "child": pep.child}, status=503)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(pep, "draft")}"'
-    return _private(response)
+        return _failed(request, pep)
+    return _pdf(pdf, _file_name(pep, "draft"))
 
 
-@role_required(Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, *VIRTUAL_SCHOOL_STAFF)
+@role_required(*policy.BLANK_FORM_ROLES)
 def blank_form(request, kind):
     if kind not in {k.value for k in Kind}:
         raise Http404("No such kind of PEP")
     try:
         pdf = copies.blank_form_download(kind=kind, actor=request.user)
     except RenderFailed:
-        return render(request, "peps/pdf_failed.html", {}, status=503)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"blank-{slugify(Kind(kind).label)}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return _private(response)
+        return _failed(request)
+    return _pdf(pdf, f"blank-{slugify(Kind(kind).label)}.pdf")

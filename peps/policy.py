@@ -3,7 +3,7 @@ person's part in this child's life. Views and services both ask it; nothing else
 
 from dataclasses import dataclass
 
-from accounts.models import Role, User
+from accounts.models import VIRTUAL_SCHOOL_STAFF, Role, User
 
 from .models import Pep
 from .sections import Owner, Section
@@ -77,3 +77,11 @@ def can_download_draft(capacity: Capacity, pep: Pep) -> bool:
     return not pep.is_locked and (
         capacity.social_worker or capacity.designated_teacher or capacity.virtual_school
     )
+
+
+# Blank forms name no child: anyone who holds PEP meetings or assures them may print one.
+BLANK_FORM_ROLES = (Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, *VIRTUAL_SCHOOL_STAFF)
+
+
+def can_print_blank(user: User) -> bool:
+    return user.role in BLANK_FORM_ROLES

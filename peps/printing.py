@@ -17,8 +17,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.formats import date_format
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
@@ -27,10 +28,11 @@ from children.school_year import year_group_label
 
 from .models import Pep, QualityReview, Target
 from .progress import pep_progress
-from .sections import Kind, Question, QuestionType, Section, sections_for
+from .sections import SIGN_OFF, Kind, Question, QuestionType, Section, sections_for
 
 PRINT_ROOT = (Path(__file__).parent / "print").resolve()
 TEMPLATE = "peps/print/pep.html"
+SIGN_OFF_NEXT_MEETING = SIGN_OFF.question("next_meeting_date")
 BLANK_TARGETS = 3  # seed 004: at least three SMART targets a term
 BLANK_REVIEW_ROWS = 3
 BLANK_ATTENDANCE_ROWS = 8
@@ -142,6 +144,17 @@ def _label(value: str, choices) -> str:
     return dict(choices).get(value, value)
 
 
+def _period_on(periods: QuerySet, day: date):
+    """The enrolment or allocation that covered a day (periods are half-open: one that ended
+    on the day no longer covers it)."""
+    return (
+        periods.filter(start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+        .order_by("-start_date")
+        .first()
+    )
+
+
 def pep_print_context(pep: Pep, *, draft: bool) -> dict:
     """Everything the print template shows of one PEP, gathered in a fixed number of queries."""
     pep = (
@@ -186,11 +199,10 @@ def pep_print_context(pep: Pep, *, draft: bool) -> dict:
         if pep.previous
         else []
     )
-    enrolment = child.enrolments.filter(end_date__isnull=True).select_related("school").first()
-    allocation = (
-        child.allocations.filter(end_date__isnull=True).select_related("social_worker").first()
-    )
-    next_pep = Pep.objects.filter(previous=pep).only("planned_meeting_date").first()
+    # The signed-off copy shows the PEP as it was signed off, however late it is rendered.
+    on = timezone.localdate(pep.signed_off_at) if pep.signed_off_at else timezone.localdate()
+    enrolment = _period_on(child.enrolments.select_related("school"), on)
+    allocation = _period_on(child.allocations.select_related("social_worker"), on)
     return {
         "blank": False,
         "draft": draft,
@@ -206,7 +218,10 @@ def pep_print_context(pep: Pep, *, draft: bool) -> dict:
         "meetings": meetings,
         "followed_up": followed_up,
         "sign_off": sign_off,
-        "next_meeting_date": next_pep.planned_meeting_date if next_pep else None,
+        "next_meeting_date": answer_text(
+            SIGN_OFF_NEXT_MEETING,
+            progress.facts.answers.get("sign_off", {}).get("next_meeting_date"),
+        ),
     }
 
 

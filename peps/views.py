@@ -51,9 +51,7 @@ def _render_overview(request, pep: Pep, *, action_errors=(), kind_form=None, sta
         "can_submit": policy.can_submit(capacity, pep),
         "can_quality_assure": policy.can_quality_assure(capacity, pep),
         "can_download_draft": policy.can_download_draft(capacity, pep),
-        "can_print_blank": capacity.social_worker
-        or capacity.designated_teacher
-        or capacity.virtual_school,
+        "can_print_blank": policy.can_print_blank(request.user),
         "copy": getattr(pep, "signed_off_copy", None) if pep.is_locked else None,
         "kind_form": kind_form
         or (

@@ -184,11 +184,9 @@ def pep_sign_off(
         action="pep.signed_off",
         changes={"overall_rating": [None, overall]},
     )
+    signed_off_copy_start(pep=pep)
     next_pep = _start_next(pep=pep, actor=actor)
     pep_signed_off.send(sender=Pep, pep=pep, next_pep=next_pep)
-    # After the signal, so that work it starts on commit (the next meeting's provisional
-    # date, which the copy prints) is sent before the render.
-    signed_off_copy_start(pep=pep)
     return review
 
 

@@ -182,3 +182,88 @@ def test_a_carer_whose_placement_ended_is_not_emailed(world, submitted_pep, sign
 def test_private_files_have_no_address(signed_off_pep):
     with pytest.raises(ValueError, match="no URL"):
         private_storage().url(signed_off_pep.signed_off_copy.file_name)
+
+
+def test_a_copy_another_worker_stored_first_is_kept(world, submitted_pep, monkeypatch):
+    workflow.pep_sign_off(
+        pep=submitted_pep, actor=world.vs_officer,
+        section_ratings=demo.all_green(submitted_pep), feedback="",
+    )  # fmt: skip
+    theirs = copies.signed_off_copy_render(pep_id=submitted_pep.pk)
+    # This worker read the row before theirs was stored, and rendered in the meantime.
+    stale = SignedOffCopy.objects.get(pk=theirs.pk)
+    stale.rendered_at = None
+    monkeypatch.setattr(SignedOffCopy.objects, "select_related", lambda *names: _Returning(stale))
+    kept = copies.signed_off_copy_render(pep_id=submitted_pep.pk)
+    assert (kept.file_name, kept.sha256) == (theirs.file_name, theirs.sha256)
+    assert private_storage().listdir(f"signed-off/{submitted_pep.pk}")[1] == [
+        theirs.file_name.rsplit("/", 1)[1]
+    ]
+    assert AuditEvent.objects.filter(action="pep.copy_stored").count() == 1
+
+
+class _Returning:
+    """Stands in for the first read of the row, as it was before another worker stored it."""
+
+    def __init__(self, row):
+        self.row = row
+
+    def get(self, **lookup):
+        return self.row
+
+
+def test_a_failure_to_store_is_recorded_and_leaves_no_file(world, submitted_pep, monkeypatch):
+    workflow.pep_sign_off(
+        pep=submitted_pep, actor=world.vs_officer,
+        section_ratings=demo.all_green(submitted_pep), feedback="",
+    )  # fmt: skip
+
+    def audit_fails(**kwargs):
+        raise OSError("audit trail unavailable")
+
+    monkeypatch.setattr(copies, "audit_record", audit_fails)
+    with pytest.raises(OSError):
+        copies.signed_off_copy_render(pep_id=submitted_pep.pk)
+    copy = SignedOffCopy.objects.get(pep=submitted_pep)
+    assert not copy.is_ready and copy.file_name == ""
+    assert copy.attempts == 1
+    assert "audit trail unavailable" in copy.last_error
+    assert private_storage().listdir(f"signed-off/{submitted_pep.pk}") == ([], [])
+
+
+def test_a_stored_copy_that_was_altered_is_not_served(as_persona, signed_off_pep, caplog):
+    copy = signed_off_pep.signed_off_copy
+    path = private_storage().path(copy.file_name)
+    with open(path, "r+b") as handle:
+        handle.seek(-20, 2)
+        handle.write(b"% altered afterwards")
+    response = as_persona("carer").get(reverse("peps:signed_off_copy", args=[signed_off_pep.pk]))
+    assert response.status_code == 503
+    assert f"PEP {signed_off_pep.pk} cannot be served" in caplog.text
+    assert not AuditEvent.objects.filter(action="pep.copy_downloaded").exists()
+
+
+def test_a_draft_is_never_stored(as_persona, pep):
+    response = as_persona("allocated_social_worker").get(reverse("peps:draft", args=[pep.pk]))
+    assert response.status_code == 200
+    assert not private_storage().exists("signed-off")
+    assert not SignedOffCopy.objects.exists()
+
+
+def test_each_of_two_carers_gets_an_email_of_their_own(world, submitted_pep, sign_off):
+    from accounts.models import Role
+    from tests.accounts.factories import UserFactory
+
+    second = UserFactory(role=Role.CARER)
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        children_services.placement_end(
+            actor=world.vs_officer, placement=world.placement, end_date=timezone.localdate()
+        )
+        children_services.placement_start(
+            actor=world.vs_officer, child=world.child, placement_type="foster_care",
+            carers=[world.carer, second], start_date=timezone.localdate(),
+        )  # fmt: skip
+        sign_off(submitted_pep)
+    assert sorted(message.to for message in mail.outbox) == sorted(
+        [[world.carer.email], [second.email]]
+    )

@@ -74,7 +74,7 @@ def test_a_stored_copy_that_storage_has_lost_is_not_a_server_error(
     response = as_persona("carer").get(reverse("peps:signed_off_copy", args=[signed_off_pep.pk]))
     assert response.status_code == 503
     assert "the PDF could not be made" in response.content.decode()
-    assert f"PEP {signed_off_pep.pk} cannot be read" in caplog.text
+    assert f"PEP {signed_off_pep.pk} cannot be served" in caplog.text
     assert signed_off_pep.child.legal_last_name not in caplog.text
     assert not AuditEvent.objects.filter(action="pep.copy_downloaded").exists()
 
@@ -103,7 +103,7 @@ def test_downloading_a_draft(as_persona, pep, persona):
         assert response["Content-Type"] == "application/pdf"
         assert response["Cache-Control"] == "private, no-store"
         assert "draft" in response["Content-Disposition"]
-        assert all("DRAFT" in page for page in pdf_pages(response.content))
+        assert all("DRAFT" in page for page in pdf_pages(_body(response)))
         event = AuditEvent.objects.get(action="pep.draft_downloaded")
         assert (event.child_id, event.object_id) == (pep.child_id, str(pep.pk))
     elif persona in CAN_SEE_THE_CHILD:
@@ -126,7 +126,7 @@ def test_downloading_a_blank_form(as_persona, persona):
     elif persona in PROFESSIONALS:
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        assert "Blank form: Early years PEP" in pdf_pages(response.content)[0]
+        assert "Blank form: Early years PEP" in pdf_pages(_body(response))[0]
         assert AuditEvent.objects.filter(action="pep.blank_form_downloaded").count() == 1
     else:
         assert response.status_code == 403

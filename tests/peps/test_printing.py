@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from children.school_year import year_group_label
@@ -14,7 +15,7 @@ from peps.models import Pep
 from peps.progress import pep_progress
 from peps.sections import Kind, sections_for
 from tests.meetings.factories import InvitationFactory, MeetingActionFactory, MeetingFactory
-from tests.peps.pdf import pdf_catalog, pdf_pages, pdf_text, pdf_xmp
+from tests.peps.pdf import pdf_catalog, pdf_pages, pdf_structure_tags, pdf_text, pdf_xmp
 
 
 def test_the_signed_off_pep_holds_the_child_every_section_and_each_target(signed_off_pep):
@@ -55,9 +56,68 @@ def test_the_pdf_is_tagged_pdf_ua_1(signed_off_pep):
     assert "/StructTreeRoot" in catalog
     assert catalog["/Lang"] == "en-GB"
     assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
+    # The tags follow the template's meaning: headings, tables with header cells and captions.
+    tags = pdf_structure_tags(pdf)
+    assert {"/H1", "/H2", "/H3", "/Table", "/TR", "/TH", "/TD", "/Caption", "/P"} <= tags
     xmp = pdf_xmp(pdf)
     assert 'pdfuaid:part="1"' in xmp
     assert f"Personal Education Plan for {signed_off_pep.child.display_name}" in xmp
+
+
+def test_the_tags_are_not_there_without_the_meaning():
+    """The check above can fail: markup with no headings or header cells has no such tags."""
+    html = (
+        '<!DOCTYPE html><html lang="en-GB"><head><title>T</title></head><body>'
+        "<div>Name</div><table><tr><td>Ava</td></tr></table></body></html>"
+    )
+    tags = pdf_structure_tags(printing.html_to_pdf(html))
+    assert "/Table" in tags
+    assert not {"/H1", "/H2", "/TH", "/Caption"} & tags
+
+
+def test_the_copy_shows_the_pep_as_it_was_signed_off_however_late_it_is_made(world, submitted_pep):
+    """The render may run after a retry; a case transfer or school move since then must not
+    rewrite the record."""
+    from accounts.models import Role
+    from children import services as children_services
+    from peps import demo, workflow
+    from tests.accounts.factories import SchoolFactory, UserFactory
+
+    workflow.pep_sign_off(
+        pep=submitted_pep, actor=world.vs_officer,
+        section_ratings=demo.all_green(submitted_pep), feedback="",
+    )  # fmt: skip
+    submitted_pep.refresh_from_db()
+    newcomer = UserFactory(
+        role=Role.SOCIAL_WORKER, virtual_school=world.virtual_school, full_name="Morgan Newcomer"
+    )
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        children_services.child_transfer_case(
+            actor=world.vs_officer, child=world.child, social_worker=newcomer
+        )
+        children_services.enrolment_start(
+            actor=world.vs_officer, child=world.child,
+            school=SchoolFactory(name="Far Away Academy"), start_date=timezone.localdate(),
+            year_group=world.child.year_group(), replaces_current=True,
+        )  # fmt: skip
+        text = pdf_text(printing.pep_pdf(submitted_pep, draft=False))
+    assert f"Social worker {world.allocated_social_worker.full_name}" in text
+    assert f"School or setting {world.school.name}" in text
+    assert "Morgan Newcomer" not in text and "Far Away Academy" not in text
+
+
+def test_the_next_meeting_is_the_date_the_social_worker_set_or_said_to_be_provisional(
+    world, signed_off_pep
+):
+    text = pdf_text(printing.pep_pdf(signed_off_pep, draft=False))
+    assert "Next PEP meeting A provisional date is set in PEP Portal after sign-off" in text
+    from peps.models import SectionAnswer
+
+    row = SectionAnswer.objects.get(pep=signed_off_pep, section_key="sign_off")
+    row.answers["next_meeting_date"] = "2027-01-20"
+    row.save()
+    text = pdf_text(printing.pep_pdf(signed_off_pep, draft=False))
+    assert "Next PEP meeting 20 January 2027, as the social worker set at sign-off" in text
 
 
 def test_a_draft_says_so_on_every_page(pep, world):
