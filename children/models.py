@@ -141,6 +141,12 @@ class Period(models.Model):
     def is_current(self) -> bool:
         return self.end_date is None
 
+    @staticmethod
+    def covering(day: date) -> Q:
+        """The periods that include a day: started by then and not ended by then (one that
+        ended on the day no longer covers it)."""
+        return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
+
 
 class Enrolment(Period):
     """A child on roll at a school: their education history, and who teaches them now."""

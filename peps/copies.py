@@ -88,10 +88,18 @@ def signed_off_copy_render(*, pep_id: int) -> SignedOffCopy:
     except Exception as error:
         if name is not None:  # never leave a file the database does not know of
             storage.delete(name)
-        reason = str(error) if isinstance(error, printing.RenderFailed) else repr(error)
-        SignedOffCopy.objects.filter(pk=copy.pk, rendered_at__isnull=True).update(
-            attempts=F("attempts") + 1, last_attempt_at=attempted_at, last_error=reason[:300]
-        )
+        reason = (str(error) if isinstance(error, printing.RenderFailed) else repr(error))[:300]
+        with transaction.atomic():
+            SignedOffCopy.objects.filter(pk=copy.pk, rendered_at__isnull=True).update(
+                attempts=F("attempts") + 1, last_attempt_at=attempted_at, last_error=reason
+            )
+            audit_record(
+                actor=None,
+                action="pep.copy_failed",
+                child=copy.pep.child,
+                obj=copy.pep,
+                changes={"last_error": [None, reason]},
+            )
         raise
     return copy
 
@@ -158,10 +166,12 @@ def carers_tell_copy_ready(*, copy_id: int) -> int:
     """Email each carer the child is placed with now that a signed-off copy is ready, once.
     The email names no child: the copy is behind sign-in. Returns how many were emailed."""
     with transaction.atomic():
-        copy = SignedOffCopy.objects.select_for_update().select_related("pep").get(pk=copy_id)
+        copy = (
+            SignedOffCopy.objects.select_for_update().select_related("pep__child").get(pk=copy_id)
+        )
         if copy.carers_told_at is not None or not copy.is_ready:
             return 0
-        carers = carers_of(child=copy.pep.child_id)
+        carers = list(carers_of(child=copy.pep.child_id))
         link = settings.SITE_URL + reverse("children:carer_home")
         messages = [
             (
@@ -177,4 +187,11 @@ def carers_tell_copy_ready(*, copy_id: int) -> int:
         send_mass_mail(messages)
         copy.carers_told_at = timezone.now()
         copy.save(update_fields=["carers_told_at"])
+        audit_record(
+            actor=None,
+            action="pep.copy_carers_told",
+            child=copy.pep.child,
+            obj=copy.pep,
+            changes={"carers": [None, sorted(carer.pk for carer in carers)]},
+        )
     return len(messages)

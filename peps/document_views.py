@@ -35,11 +35,19 @@ def _pdf(pdf: bytes, file_name: str) -> FileResponse:
     return response
 
 
+def _about(request, pep: Pep | None, **context) -> dict:
+    """A page about a PEP's PDF. Whoever reached it but a carer may see the child, so the PEP
+    too; a carer has no PEP page to go back to."""
+    return {
+        "pep": pep,
+        "child": pep.child if pep else None,
+        "back_to_pep": pep is not None and request.user.role != Role.CARER,
+        **context,
+    }
+
+
 def _failed(request, pep: Pep | None = None):
-    context = {"pep": pep, "child": pep.child if pep else None}
-    # A carer has no PEP page to go back to.
-    context["back_to_pep"] = pep is not None and request.user.role != Role.CARER
-    return render(request, "peps/pdf_failed.html", context, status=503)
+    return render(request, "peps/pdf_failed.html", _about(request, pep), status=503)
 
 
 @login_required
@@ -51,14 +59,7 @@ def signed_off_copy(request, pep_id):
         return render(
             request,
             "peps/copy_not_ready.html",
-            {
-                "pep": pep,
-                "child": pep.child,
-                "copy": copy,
-                "show_failure": capacity.virtual_school,
-                # Whoever else reached this copy may see the child, so the PEP too.
-                "back_to_pep": request.user.role != Role.CARER,
-            },
+            _about(request, pep, copy=copy, show_failure=capacity.virtual_school),
         )
     try:
         pdf = copies.signed_off_copy_download(copy=copy, actor=request.user)

@@ -17,13 +17,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from children.models import Period
 from children.school_year import year_group_label
 
 from .models import Pep, QualityReview, Target
@@ -140,21 +141,6 @@ def _printed_sections(progress, ratings: dict) -> list[PrintedSection]:
     ]
 
 
-def _label(value: str, choices) -> str:
-    return dict(choices).get(value, value)
-
-
-def _period_on(periods: QuerySet, day: date):
-    """The enrolment or allocation that covered a day (periods are half-open: one that ended
-    on the day no longer covers it)."""
-    return (
-        periods.filter(start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
-        .order_by("-start_date")
-        .first()
-    )
-
-
 def pep_print_context(pep: Pep, *, draft: bool) -> dict:
     """Everything the print template shows of one PEP, gathered in a fixed number of queries."""
     pep = (
@@ -182,7 +168,7 @@ def pep_print_context(pep: Pep, *, draft: bool) -> dict:
         .first()
     )
     ratings = {
-        key: _label(value, Pep.Rating.choices)
+        key: Pep.Rating(value).label
         for key, value in (sign_off.section_ratings if sign_off else {}).items()
     }
     meetings = list(
@@ -201,8 +187,10 @@ def pep_print_context(pep: Pep, *, draft: bool) -> dict:
     )
     # The signed-off copy shows the PEP as it was signed off, however late it is rendered.
     on = timezone.localdate(pep.signed_off_at) if pep.signed_off_at else timezone.localdate()
-    enrolment = _period_on(child.enrolments.select_related("school"), on)
-    allocation = _period_on(child.allocations.select_related("social_worker"), on)
+    enrolment = child.enrolments.filter(Period.covering(on)).select_related("school").first()
+    allocation = (
+        child.allocations.filter(Period.covering(on)).select_related("social_worker").first()
+    )
     return {
         "blank": False,
         "draft": draft,

@@ -226,3 +226,16 @@ def test_child_create_stores_a_normalised_upn(world):
         legal_status=Child.LegalStatus.SECTION_20,
     )
     assert child.upn == "B801200005001"
+
+
+def test_a_period_covers_the_days_from_its_start_until_the_day_it_ended(world):
+    from children.models import Enrolment, Period
+
+    enrolment = world.enrolment
+    start = enrolment.start_date
+    Enrolment.objects.filter(pk=enrolment.pk).update(end_date=start + timedelta(days=10))
+    covering = Enrolment.objects.filter(pk=enrolment.pk)
+    assert not covering.filter(Period.covering(start - timedelta(days=1))).exists()
+    assert covering.filter(Period.covering(start)).exists()
+    assert covering.filter(Period.covering(start + timedelta(days=9))).exists()
+    assert not covering.filter(Period.covering(start + timedelta(days=10))).exists()

@@ -85,6 +85,9 @@ def test_a_render_that_fails_leaves_the_pep_signed_off_and_is_retried(
     assert copy.has_failed
     assert copy.attempts == 1
     assert "missing-logo.png" in copy.last_error
+    failed = AuditEvent.objects.get(action="pep.copy_failed")
+    assert failed.child_id == submitted_pep.child_id
+    assert "missing-logo.png" in failed.changes["last_error"][1]
     assert private_storage().exists(f"signed-off/{submitted_pep.pk}") is False
     assert mail.outbox == []  # nobody is told of a copy that does not exist
 
@@ -166,8 +169,11 @@ def test_the_carers_are_emailed_once_and_the_email_names_no_child(world, signed_
     for name in (child.legal_first_name, child.legal_last_name):
         assert name not in message.subject + message.body
     assert reverse("children:carer_home") in message.body
+    told = AuditEvent.objects.get(action="pep.copy_carers_told")
+    assert told.changes["carers"] == [None, [world.carer.pk]]
     assert copies.carers_tell_copy_ready(copy_id=signed_off_pep.signed_off_copy.pk) == 0
     assert len(mail.outbox) == 1
+    assert AuditEvent.objects.filter(action="pep.copy_carers_told").count() == 1
 
 
 def test_a_carer_whose_placement_ended_is_not_emailed(world, submitted_pep, sign_off):
@@ -218,8 +224,12 @@ def test_a_failure_to_store_is_recorded_and_leaves_no_file(world, submitted_pep,
         section_ratings=demo.all_green(submitted_pep), feedback="",
     )  # fmt: skip
 
+    real_audit = copies.audit_record
+
     def audit_fails(**kwargs):
-        raise OSError("audit trail unavailable")
+        if kwargs["action"] == "pep.copy_stored":
+            raise OSError("audit trail unavailable")
+        return real_audit(**kwargs)
 
     monkeypatch.setattr(copies, "audit_record", audit_fails)
     with pytest.raises(OSError):
