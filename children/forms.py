@@ -122,6 +122,7 @@ class EnrolmentForm(forms.Form):
     )
     replaces_current = forms.BooleanField(
         label="This is a school move: the current school ends on this start date",
+        help_text="A start date after today plans the move: nothing changes until that day",
         required=False,
     )
 
@@ -143,6 +144,24 @@ class EnrolmentForm(forms.Form):
 
     def school_label_with_urn(self):
         self.fields["school"].label_from_instance = lambda s: f"{s.name} (URN {s.urn})"
+
+
+class AttendanceChangeForm(forms.Form):
+    attendance_pattern = forms.ChoiceField(
+        label="How the child attends now",
+        choices=Enrolment.AttendancePattern.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the child attends now"},
+    )
+    changed_on = GovukDateField(label="Since when", help_text="For example, 27 3 2026")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            Field.radios("attendance_pattern", legend_size=Size.SMALL),
+            Field("changed_on"),
+            _save_button("Save the change"),
+        )
 
 
 class EndDateForm(forms.Form):

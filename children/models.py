@@ -165,6 +165,12 @@ class Enrolment(Period):
     attendance_pattern = models.CharField(
         max_length=30, choices=AttendancePattern.choices, default=AttendancePattern.FULL_TIME
     )
+    attendance_pattern_changed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the pattern last changed after the child joined (a reduced timetable "
+        "or alternative provision starting or ending brings the PEP2 review forward)",
+    )
 
     class Meta:
         ordering = ["-start_date"]
@@ -177,6 +183,50 @@ class Enrolment(Period):
 
     def __str__(self) -> str:
         return f"{self.school.name} from {self.start_date:%-d %B %Y}"
+
+
+class PlannedSchoolMove(models.Model):
+    """A school move known in advance. On its start date the daily job makes it the child's
+    enrolment (ending the current one), so access moves to the new school's designated teachers
+    that day and the statutory clock counts from it. Until then nothing changes."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="planned_moves")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField("Start date at the new school")
+    year_group = models.SmallIntegerField(null=True, blank=True)
+    attendance_pattern = models.CharField(
+        max_length=30,
+        choices=Enrolment.AttendancePattern.choices,
+        default=Enrolment.AttendancePattern.FULL_TIME,
+    )
+    planned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    enrolment = models.OneToOneField(
+        Enrolment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="planned_move",
+        help_text="The enrolment it became on its start date",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(enrolment__isnull=True, cancelled_at__isnull=True),
+                name="one_planned_move_at_a_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Move to {self.school.name} on {self.start_date:%-d %B %Y}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.enrolment_id is None and self.cancelled_at is None
 
 
 class SocialWorkerAllocation(Period):

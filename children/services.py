@@ -13,7 +13,15 @@ from audit.services import audit_changes, audit_record
 
 from . import tasks
 from .access import access_sync_child
-from .models import AccessGrant, Child, Enrolment, Placement, SocialWorkerAllocation
+from .models import (
+    AccessGrant,
+    Child,
+    Enrolment,
+    Placement,
+    PlannedSchoolMove,
+    SocialWorkerAllocation,
+)
+from .signals import education_changed
 from .upn import upn_normalise
 
 CHILD_FIELDS = (
@@ -117,6 +125,8 @@ def child_update(*, actor: User, child: Child, **fields) -> Child:
     if changes:
         _save_child(child)
         audit_record(actor=actor, action="child.updated", child=child, obj=child, changes=changes)
+        if {"date_entered_care", "date_left_care"} & changes.keys():
+            education_changed.send(sender=Child, child=child)
     return child
 
 
@@ -215,6 +225,161 @@ def enrolment_start(
             _values(enrolment, ("school", "start_date", "end_date", "attendance_pattern")),
         ),
     )
+    education_changed.send(sender=Child, child=child)
+    return enrolment
+
+
+@transaction.atomic
+def school_move_plan(
+    *,
+    actor: User,
+    child: Child,
+    school: School,
+    start_date: date,
+    year_group: int | None = None,
+    attendance_pattern: str = Enrolment.AttendancePattern.FULL_TIME,
+) -> PlannedSchoolMove:
+    """Record a school move known in advance. Nothing changes until its start date, when the
+    daily job makes it the child's enrolment (`planned_school_moves_apply`)."""
+    child = _lock(child)
+    if start_date <= timezone.localdate():
+        raise ValidationError({"start_date": "A planned move starts after today"})
+    current = child.enrolments.filter(end_date__isnull=True).first()
+    if current is not None:
+        if current.school_id == school.pk:
+            raise ValidationError({"school": "The child is already on roll at this school"})
+        if start_date <= current.start_date:
+            raise ValidationError(
+                {"start_date": "The move must start after the current school's start date"}
+            )
+    pending = child.planned_moves.filter(enrolment__isnull=True, cancelled_at__isnull=True).first()
+    if pending is not None:
+        raise ValidationError(
+            {"start_date": f"A move to {pending.school.name} on {pending.start_date:%-d %B %Y} is "
+                           "already planned: cancel it first"}
+        )  # fmt: skip
+    move = PlannedSchoolMove(
+        child=child,
+        school=school,
+        start_date=start_date,
+        year_group=year_group,
+        attendance_pattern=attendance_pattern,
+        planned_by=actor,
+    )
+    move.full_clean(exclude=["enrolment"])
+    move.save()
+    audit_record(
+        actor=actor,
+        action="school_move.planned",
+        child=child,
+        obj=move,
+        changes={"school": [None, school.pk], "start_date": [None, start_date.isoformat()]},
+    )
+    return move
+
+
+@transaction.atomic
+def school_move_cancel(*, actor: User, move: PlannedSchoolMove) -> PlannedSchoolMove:
+    _lock(move.child)
+    move = PlannedSchoolMove.objects.select_for_update().get(pk=move.pk)
+    if not move.is_pending:
+        raise ValidationError("This move has already happened or been cancelled")
+    move.cancelled_at = timezone.now()
+    move.save(update_fields=["cancelled_at"])
+    audit_record(
+        actor=actor,
+        action="school_move.cancelled",
+        child=move.child,
+        obj=move,
+        changes={"cancelled_at": [None, move.cancelled_at.isoformat()]},
+    )
+    return move
+
+
+def planned_school_moves_apply(*, today: date | None = None) -> int:
+    """The daily job's first step: every planned move whose day has come becomes the child's
+    enrolment, each in its own transaction (one that cannot happen is cancelled, saying why,
+    and the others go ahead). Returns how many moves happened."""
+    today = today or timezone.localdate()
+    applied = 0
+    due = PlannedSchoolMove.objects.filter(
+        enrolment__isnull=True, cancelled_at__isnull=True, start_date__lte=today
+    ).values_list("pk", flat=True)
+    for move_id in list(due):
+        with transaction.atomic():
+            move = PlannedSchoolMove.objects.select_for_update().get(pk=move_id)
+            if not move.is_pending:
+                continue  # a rival run got there first
+            try:
+                with transaction.atomic():
+                    move.enrolment = enrolment_start(
+                        actor=None,
+                        child=move.child,
+                        school=move.school,
+                        start_date=move.start_date,
+                        year_group=move.year_group,
+                        attendance_pattern=move.attendance_pattern,
+                        replaces_current=True,
+                    )
+            except ValidationError as error:
+                move.cancelled_at = timezone.now()
+                move.save(update_fields=["cancelled_at"])
+                audit_record(
+                    actor=None,
+                    action="school_move.not_possible",
+                    child=move.child,
+                    obj=move,
+                    changes={"reason": [None, " ".join(error.messages)]},
+                )
+                continue
+            move.save(update_fields=["enrolment"])
+            audit_record(
+                actor=None,
+                action="school_move.happened",
+                child=move.child,
+                obj=move,
+                changes={"enrolment": [None, move.enrolment_id]},
+            )
+            applied += 1
+    return applied
+
+
+@transaction.atomic
+def enrolment_change_attendance(
+    *, actor: User, enrolment: Enrolment, attendance_pattern: str, changed_on: date
+) -> Enrolment:
+    """The child's attendance at their current school changed (a reduced timetable or
+    alternative provision starting or ending): the PEP2 review comes forward."""
+    _lock(enrolment.child)
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    errors = {}
+    if enrolment.end_date is not None:
+        errors["attendance_pattern"] = "The child has left this school"
+    elif attendance_pattern == enrolment.attendance_pattern:
+        errors["attendance_pattern"] = "Choose a different way of attending"
+    if attendance_pattern not in Enrolment.AttendancePattern.values:
+        errors["attendance_pattern"] = "Choose how the child attends now"
+    if changed_on > timezone.localdate():
+        errors["changed_on"] = "The date must be today or in the past"
+    elif changed_on < enrolment.start_date:
+        errors["changed_on"] = "The date must be on or after the child joined the school"
+    if errors:
+        raise ValidationError(errors)
+    before = {"attendance_pattern": enrolment.attendance_pattern,
+              "changed_on": enrolment.attendance_pattern_changed_on}  # fmt: skip
+    enrolment.attendance_pattern = attendance_pattern
+    enrolment.attendance_pattern_changed_on = changed_on
+    enrolment.save(update_fields=["attendance_pattern", "attendance_pattern_changed_on"])
+    audit_record(
+        actor=actor,
+        action="enrolment.attendance_changed",
+        child=enrolment.child,
+        obj=enrolment,
+        changes=audit_changes(
+            before, {"attendance_pattern": attendance_pattern, "changed_on": changed_on}
+        ),
+    )
+    education_changed.send(sender=Child, child=enrolment.child)
     return enrolment
 
 
@@ -232,6 +397,8 @@ def _end_period(*, actor: User, period, end_date: date, action: str, what: str):
     )
     _end_current(actor=actor, current=period, end_date=end_date, action=action)
     access_sync_child(child=child)
+    if isinstance(period, Enrolment):
+        education_changed.send(sender=Child, child=child)
     return period
 
 

@@ -36,3 +36,12 @@ def email_new_social_worker(*, allocation_id: int) -> None:
 def remove_expired_access() -> int:
     """Housekeeping: delete the permission rows of expired grants (readers ignore them already)."""
     return access_remove_expired()
+
+
+@shared_task
+def apply_planned_school_moves() -> int:
+    """Just after midnight: planned school moves whose day has come happen, so access moves to
+    the new school's designated teachers at the start of that day."""
+    from .services import planned_school_moves_apply  # services enqueue these tasks
+
+    return planned_school_moves_apply()

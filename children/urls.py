@@ -20,6 +20,16 @@ urlpatterns = [
         views.enrolment_end,
         name="enrolment_end",
     ),
+    path(
+        "children/<int:child_id>/schools/<int:enrolment_id>/attendance/",
+        views.enrolment_attendance,
+        name="enrolment_attendance",
+    ),
+    path(
+        "children/<int:child_id>/planned-moves/<int:move_id>/cancel/",
+        views.school_move_cancel,
+        name="school_move_cancel",
+    ),
     path("children/<int:child_id>/social-worker/", views.transfer_case, name="transfer"),
     path("children/<int:child_id>/placements/add/", views.placement_add, name="placement_add"),
     path(

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_required
 from accounts.govuk_forms import raise_on_form
@@ -20,6 +21,7 @@ from . import selectors, services
 from .access import CHANGE, user_has_child_permission
 from .forms import (
     AccessGrantForm,
+    AttendanceChangeForm,
     ChildForm,
     ChildSearchForm,
     EndDateForm,
@@ -110,6 +112,9 @@ def child_detail(request, child_id):
         "can_change": can_change,
         "can_start_pep": (can_change or holds_case)
         and not any(p.state != "signed_off" for p in peps),
+        "planned_moves": child.planned_moves.filter(
+            enrolment__isnull=True, cancelled_at__isnull=True
+        ).select_related("school"),
         **history,
     }
     return render(request, "children/child_detail.html", context)
@@ -191,13 +196,81 @@ def enrolment_add(request, child_id):
     has_current = child.enrolments.filter(end_date__isnull=True).exists()
     form = EnrolmentForm(request.POST or None, has_current=has_current)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        planned = data["start_date"] > timezone.localdate() and data["end_date"] is None
         try:
-            services.enrolment_start(actor=request.user, child=child, **form.cleaned_data)
+            if planned and (data.get("replaces_current") or not has_current):
+                move = services.school_move_plan(
+                    actor=request.user, child=child, school=data["school"],
+                    start_date=data["start_date"], year_group=data["year_group"],
+                    attendance_pattern=data["attendance_pattern"],
+                )  # fmt: skip
+            else:
+                services.enrolment_start(actor=request.user, child=child, **data)
+                move = None
         except ValidationError as error:
             raise_on_form(form, error)
         else:
+            if move is not None:
+                return _saved(
+                    request, child,
+                    f"The move to {move.school.name} is planned for "
+                    f"{move.start_date:%-d %B %Y}. Its designated teachers see the child from "
+                    "that day.",
+                )  # fmt: skip
             return _saved(request, child, "The school has been recorded")
-    return _form_page(request, form=form, title="Add a school", heading="Add a school", child=child)
+    return _form_page(
+        request,
+        form=form,
+        title="Add a school",
+        heading="Add a school",
+        child=child,
+        intro="For a move known in advance, give the start date at the new school and tick "
+        "that it is a school move: nothing changes until that day.",
+    )
+
+
+@login_required
+@require_POST
+def school_move_cancel(request, child_id, move_id):
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
+    move = get_object_or_404(child.planned_moves.select_related("school"), pk=move_id)
+    try:
+        services.school_move_cancel(actor=request.user, move=move)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect("children:detail", child_id=child.pk)
+    return _saved(request, child, f"The planned move to {move.school.name} has been cancelled")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_attendance(request, child_id, enrolment_id):
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
+    enrolment = get_object_or_404(
+        child.enrolments.select_related("school").filter(end_date__isnull=True), pk=enrolment_id
+    )
+    form = AttendanceChangeForm(
+        request.POST or None, initial={"attendance_pattern": enrolment.attendance_pattern}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_change_attendance(
+                actor=request.user, enrolment=enrolment, **form.cleaned_data
+            )
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            return _saved(request, child, "How the child attends has been changed")
+    return _form_page(
+        request,
+        form=form,
+        title="Change how the child attends",
+        heading=f"How does the child attend {enrolment.school.name} now?",
+        child=child,
+        intro="A reduced timetable or alternative provision starting or ending brings the "
+        "review of the social worker's part of the PEP forward.",
+    )
 
 
 @login_required

@@ -239,6 +239,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "peps.tasks.send_daily_reminders",
         "schedule": crontab(hour=env_int("REMINDER_HOUR", 7), minute=0),
     },
+    "apply-planned-school-moves": {
+        "task": "children.tasks.apply_planned_school_moves",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "remove-expired-access": {
         "task": "children.tasks.remove_expired_access",
         "schedule": timedelta(hours=6),

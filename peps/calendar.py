@@ -7,9 +7,10 @@ Counting follows the statutory guidance: the day of the event is day 0 and day 1
 school day strictly after it, whether or not the event itself fell on a school day. So an event in
 a holiday counts from the first school day after the holiday.
 
-Days before the first term entered count as holiday, so a child who came into care in the August
-before it counts from its first day. Answers that need a day after the last term entered raise
-CalendarIncomplete instead: no date can be given until the Virtual School enters those terms.
+Nothing is assumed about days outside the terms entered. Counting from an event before the first
+term entered raises CalendarStartsLater (the school days in the gap are unknown, unless the gap
+is only weekends and bank holidays), and an answer that needs a day after the last term entered
+raises CalendarIncomplete: no date can be given until the Virtual School enters those terms.
 
 The arithmetic is pure Python over a sorted list of school days (as date ordinals) built once, so
 every question is a binary search and a daily job over every child in care stays cheap. Only
@@ -36,6 +37,10 @@ class TermDates:
 
 class CalendarIncomplete(Exception):
     """The answer needs days outside the term dates the Virtual School has entered."""
+
+
+class CalendarStartsLater(CalendarIncomplete):
+    """The answer counts from a day before the first term the Virtual School has entered."""
 
 
 def _long(day: date) -> str:
@@ -69,7 +74,7 @@ class SchoolCalendar:
         if bank_holidays is None:
             bank_holidays = (
                 england_bank_holidays(
-                    min(t.start_date.year for t in self.terms),
+                    min(t.start_date.year for t in self.terms) - 1,  # the gap before the first term
                     max(t.end_date.year for t in self.terms),
                 )
                 if self.terms
@@ -90,6 +95,7 @@ class SchoolCalendar:
                 if weekday < 5 and ordinal not in break_days and ordinal not in not_school:
                     days.add(ordinal)
         self._days: list[int] = sorted(days)
+        self._not_school = not_school
         self._first = min((t.start_date for t in self.terms), default=None)
         self._last = max((t.end_date for t in self.terms), default=None)
 
@@ -149,6 +155,7 @@ class SchoolCalendar:
             raise ValueError(f"Cannot count back {-n} school days; n must be 0 or more")
         if n == 0:
             return event
+        self._refuse_before_first_term(event, what=f"count {n} school days from {_long(event)}")
         i = bisect_right(self._days, event.toordinal()) + n - 1
         if i >= len(self._days):
             raise CalendarIncomplete(
@@ -188,6 +195,19 @@ class SchoolCalendar:
                 "term instead, adding its term dates first if they are not there yet."
             )
         return date.fromordinal(self._days[lo + n - 1])
+
+    def _refuse_before_first_term(self, day: date, *, what: str) -> None:
+        """Raise CalendarStartsLater if a weekday that is not a bank holiday lies between `day`
+        and the first term entered: whether it was a school day is unknown."""
+        first = self.first_day
+        if day >= first:
+            return
+        gap = range(day.toordinal() + 1, first.toordinal())
+        if any((o - 1) % 7 < 5 and o not in self._not_school for o in gap):
+            raise CalendarStartsLater(
+                f"The term dates before {_long(first)} are missing, so PEP Portal cannot {what}. "
+                f"Add the dates of the terms from {day:%B %Y} to the Virtual School's calendar."
+            )
 
     def _past_the_end(self) -> str:
         """The second half of a CalendarIncomplete message: why, and what to enter."""

@@ -8,7 +8,7 @@ from django import forms
 
 from accounts.govuk_forms import GovukDateField, govuk_helper
 
-from .models import Pep, Target, TargetReview
+from .models import Pep, ReminderPreference, Target, TargetReview
 from .sections import Kind, Question, QuestionType, Section
 from .services import TARGET_FIELDS
 
@@ -351,4 +351,21 @@ class ClosureDayForm(forms.Form):
             Field("day"),
             Field.text("reason", field_width=Fluid.ONE_HALF),
             _button("Add the closure day", secondary=True),
+        )
+
+
+class ReminderPreferenceForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label="How often do you want reminder emails?",
+        choices=ReminderPreference.Frequency.choices,
+        widget=forms.RadioSelect,
+        help_text="Escalations (a PEP overdue for too long) are always emailed the day they "
+        "happen. Every reminder shows on your PEP deadlines page whatever you choose.",
+        error_messages={"required": "Choose how often you want reminder emails"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            Field.radios("frequency", legend_size=Size.MEDIUM), _button("Save your choice")
         )

@@ -1,8 +1,10 @@
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 
-from accounts.models import VirtualSchool
+from accounts.models import VIRTUAL_SCHOOL_STAFF, Role, VirtualSchool
+from children.models import Enrolment, SocialWorkerAllocation
 
 
 class Term(models.Model):
@@ -95,6 +97,16 @@ class PepSettings(models.Model):
         validators=[MinValueValidator(1)],
         default=10,
     )
+    escalation_school_days = models.PositiveSmallIntegerField(
+        "Escalate to the Virtual School head a PEP overdue by this many school days",
+        validators=[MinValueValidator(1)],
+        default=10,
+    )
+    social_care_review_months = models.PositiveSmallIntegerField(
+        "Review the social worker's part (PEP2) at least every this many months",
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        default=6,
+    )
 
     def __str__(self) -> str:
         return f"PEP settings of {self.virtual_school}"
@@ -144,7 +156,14 @@ class Pep(models.Model):
     )
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     due_date = models.DateField(null=True, blank=True)
-    due_reason = models.CharField(max_length=200, blank=True)
+    due_reason = models.CharField(max_length=500, blank=True)
+    social_care_due_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the social worker's part (the PEP2, or post-16 the pathway plan) must "
+        "next be reviewed",
+    )
+    social_care_due_reason = models.CharField(max_length=300, blank=True)
     planned_meeting_date = models.DateField(
         null=True, blank=True, help_text="The PEP meeting's date, provisional until confirmed"
     )
@@ -192,6 +211,27 @@ class Pep(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.state == self.State.SIGNED_OFF
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.SCHOOL_COMPLETE)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still being written after its due date (a submitted PEP is with the Virtual School)."""
+        return (
+            self.is_in_progress
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )
+
+    @property
+    def is_social_care_overdue(self) -> bool:
+        return (
+            self.is_in_progress
+            and self.social_care_due_date is not None
+            and self.social_care_due_date < timezone.localdate()
+        )
 
 
 class SectionAnswer(models.Model):
@@ -327,6 +367,25 @@ class QualityReview(models.Model):
         return f"{self.get_decision_display()} {self.created_at:%-d %B %Y}"
 
 
+class ReminderPreference(models.Model):
+    """How often a person wants their reminders by email (users asked for digests rather than a
+    message per event). Without a row, a person gets a daily digest."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Every day that something needs me"
+        WEEKLY = "weekly", "Once a week, on Mondays"
+        ESCALATIONS = "escalations", "Only escalations"
+
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    frequency = models.CharField(max_length=20, choices=Frequency.choices, default="daily")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_frequency_display()} for {self.user}"
+
+
 class Digest(models.Model):
     """One email a person gets in a day, gathering all their reminders (users asked for
     digests, not a message per event)."""
@@ -344,6 +403,45 @@ class Digest(models.Model):
         return f"Digest for {self.recipient} on {self.day}"
 
 
+class ReminderQuerySet(models.QuerySet):
+    def live(self) -> "ReminderQuerySet":
+        """The notices still true: a notice ends when the work it asks for is done (the PEP
+        submitted or signed off, the meeting confirmed, the PEP2 reviewed), when its date
+        changes (a new occasion gets its own notice), when the child leaves care, and when the
+        person no longer holds that part in the child's life (a case transferred, a school
+        move). One rule for every deadlines page and every digest."""
+        kind = Reminder.Kind
+        in_progress = Q(pep__state__in=[Pep.State.DRAFT, Pep.State.SCHOOL_COMPLETE])
+        still_true = (
+            (Q(kind__in=[kind.DUE_SOON, kind.OVERDUE, kind.ESCALATED])
+             & in_progress & Q(pep__due_date=F("occasion")))
+            | (Q(kind=kind.WAITING_FOR_QUALITY_ASSURANCE) & Q(pep__state=Pep.State.SUBMITTED))
+            | (Q(kind=kind.MEETING_NOT_CONFIRMED) & ~Q(pep__state=Pep.State.SIGNED_OFF)
+               & Q(pep__planned_meeting_confirmed=False)
+               & Q(pep__planned_meeting_date=F("occasion")))
+            | (Q(kind__in=[kind.SOCIAL_CARE_DUE_SOON, kind.SOCIAL_CARE_OVERDUE])
+               & in_progress & Q(pep__social_care_due_date=F("occasion")))
+        )  # fmt: skip
+        allocated = SocialWorkerAllocation.objects.filter(
+            child=OuterRef("pep__child"), social_worker=OuterRef("recipient"), end_date__isnull=True
+        )
+        teaches = Enrolment.objects.filter(
+            child=OuterRef("pep__child"),
+            end_date__isnull=True,
+            school__memberships__user=OuterRef("recipient"),
+        )
+        holds_the_part = (
+            (Q(recipient__role=Role.SOCIAL_WORKER) & Exists(allocated))
+            | (Q(recipient__role=Role.DESIGNATED_TEACHER) & Exists(teaches))
+            | Q(
+                recipient__role__in=VIRTUAL_SCHOOL_STAFF,
+                recipient__virtual_school=F("pep__child__virtual_school"),
+            )
+        )
+        left_care = Q(pep__child__date_left_care__lte=timezone.localdate())
+        return self.filter(still_true & holds_the_part).exclude(left_care)
+
+
 class Reminder(models.Model):
     """A notice about one PEP for one person, recorded once: running the daily job again, or
     retrying it after a crash, finds it here and sends nothing twice."""
@@ -351,8 +449,11 @@ class Reminder(models.Model):
     class Kind(models.TextChoices):
         DUE_SOON = "due_soon", "Due soon"
         OVERDUE = "overdue", "Overdue"
+        ESCALATED = "escalated", "Escalated: overdue for too long"
         WAITING_FOR_QUALITY_ASSURANCE = "waiting_qa", "Waiting for quality assurance"
         MEETING_NOT_CONFIRMED = "meeting_unconfirmed", "Meeting date not confirmed"
+        SOCIAL_CARE_DUE_SOON = "social_care_due_soon", "Social worker's review due soon"
+        SOCIAL_CARE_OVERDUE = "social_care_overdue", "Social worker's review overdue"
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="reminders")
@@ -363,6 +464,13 @@ class Reminder(models.Model):
     digest = models.ForeignKey(
         Digest, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
     )
+    by_email = models.BooleanField(
+        default=True,
+        help_text="Whether it goes in an email digest (the person's choice when it was made); "
+        "every notice shows on their deadlines page while it is true",
+    )
+
+    objects = ReminderQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_on", "pk"]

@@ -1,9 +1,11 @@
-"""The daily job: refresh every open PEP's due date, record the reminders that are due, and
-gather each person's new reminders into one digest email.
+"""The daily job: make planned school moves happen, refresh every open PEP's dates, record the
+reminders and escalations that are due, and gather each person's reminders into a digest email
+as often as they chose.
 
 It runs in batches of PEPs, with a fixed number of queries a batch, so its cost grows with the
 number of batches rather than of children. Every reminder is a row, unique for its occasion:
-running the job twice, or again after a crash, finds them and sends nothing twice.
+running the job twice, or again after a crash, finds them and sends nothing twice. A reminder is
+shown and emailed only while it is still true (`Reminder.objects.live()`).
 """
 
 from collections import defaultdict
@@ -11,25 +13,30 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import Role, SchoolMembership, User, VirtualSchool
 from children.models import Enrolment, SocialWorkerAllocation
+from children.services import planned_school_moves_apply
 
 from . import tasks
 from .calendar import CalendarIncomplete, SchoolCalendar
-from .deadlines import DEFAULTS, due_for, events_since
-from .models import Digest, Pep, PepSettings, Reminder
+from .deadlines import DEFAULTS, due_for, events_since, pep2_reviewed_in, social_care_due_for
+from .models import Digest, Pep, PepSettings, Reminder, ReminderPreference, SectionAnswer
 
 BATCH_SIZE = 500
 MEETING_CONFIRMATION_DAYS = 14
+WEEKLY_DIGEST_DAY = 0  # Monday
+# How far back a school start can matter: the last PEP2 review is at most this long ago.
+HISTORY_DAYS = 400
 
 
 @dataclass
 class RunReport:
     peps: int = 0
     batches: int = 0
+    moves: int = 0
     due_dates_changed: int = 0
     reminders: int = 0
     digests: int = 0
@@ -41,79 +48,140 @@ def run_daily_reminders(
 ) -> RunReport:
     today = today or timezone.localdate()
     report = RunReport()
+    report.moves = planned_school_moves_apply(today=today)
+    by_email = _email_choices()
     for virtual_school in virtual_schools or VirtualSchool.objects.order_by("pk"):
-        _run_for_virtual_school(virtual_school, today=today, report=report, batch_size=batch_size)
+        _run_for_virtual_school(
+            virtual_school, today=today, report=report, batch_size=batch_size, by_email=by_email
+        )
     report.digests = _gather_digests(today=today)
     return report
 
 
-def _run_for_virtual_school(virtual_school, *, today, report, batch_size) -> None:
+def _email_choices() -> dict[int, str]:
+    """Each person's chosen frequency; people with no row get the daily digest."""
+    return dict(ReminderPreference.objects.values_list("user_id", "frequency"))
+
+
+def _run_for_virtual_school(virtual_school, *, today, report, batch_size, by_email) -> None:
     settings = PepSettings.objects.filter(virtual_school=virtual_school).first() or DEFAULTS
     calendar = SchoolCalendar.for_virtual_school(virtual_school.pk)
-    officers = list(
-        User.objects.filter(
-            virtual_school=virtual_school, role=Role.VIRTUAL_SCHOOL_OFFICER, is_active=True
-        ).values_list("pk", flat=True)
-    )
+    staff = User.objects.filter(virtual_school=virtual_school, is_active=True)
+    officers = list(staff.filter(role=Role.VIRTUAL_SCHOOL_OFFICER).values_list("pk", flat=True))
+    heads = list(staff.filter(role=Role.VIRTUAL_SCHOOL_HEAD).values_list("pk", flat=True))
     open_peps = (
         Pep.objects.filter(child__virtual_school=virtual_school)
         .exclude(state=Pep.State.SIGNED_OFF)
         .select_related("child", "term", "previous")
         .order_by("pk")
     )
+    context = _Context(today, settings, calendar, officers, heads, by_email)
     last_pk = 0
     while batch := list(open_peps.filter(pk__gt=last_pk)[:batch_size]):
         last_pk = batch[-1].pk
         report.batches += 1
         report.peps += len(batch)
         with transaction.atomic():
-            _run_batch(batch, today, settings, calendar, officers, report)
+            _run_batch(batch, context, report)
 
 
-def _run_batch(batch, today, settings, calendar, officers, report) -> None:
+@dataclass(frozen=True)
+class _Context:
+    today: date
+    settings: PepSettings
+    calendar: SchoolCalendar
+    officers: list[int]
+    heads: list[int]
+    by_email: dict[int, str]
+
+
+def _run_batch(batch, context: _Context, report) -> None:
+    today = context.today
     child_ids = [pep.child_id for pep in batch]
     social_workers = dict(
         SocialWorkerAllocation.objects.filter(
             child_id__in=child_ids, end_date__isnull=True, social_worker__is_active=True
         ).values_list("child_id", "social_worker_id")
     )
-    schools = {
-        child_id: (school_id, name, start)
-        for child_id, school_id, name, start in Enrolment.objects.filter(
-            child_id__in=child_ids, end_date__isnull=True
-        ).values_list("child_id", "school_id", "school__name", "start_date")
-    }
+    current_school = {}
+    starts = defaultdict(list)
+    provision_changes = defaultdict(list)
+    recent = today - timedelta(days=HISTORY_DAYS)
+    for child_id, school_id, name, start, end, changed in Enrolment.objects.filter(
+        Q(start_date__gte=recent) | Q(end_date__isnull=True), child_id__in=child_ids
+    ).values_list(
+        "child_id", "school_id", "school__name", "start_date", "end_date",
+        "attendance_pattern_changed_on",
+    ):  # fmt: skip
+        if start >= recent:
+            starts[child_id].append((name, start))
+        if changed:
+            provision_changes[child_id].append(changed)
+        if end is None:
+            current_school[child_id] = school_id
     teachers = defaultdict(list)
     for school_id, user_id in SchoolMembership.objects.filter(
-        school_id__in={school[0] for school in schools.values()}, user__is_active=True
+        school_id__in=set(current_school.values()), user__is_active=True
     ).values_list("school_id", "user_id"):
         teachers[school_id].append(user_id)
+    answers = defaultdict(list)
+    pathway_plans = {}
+    for pep_id, key, carried, saved in SectionAnswer.objects.filter(
+        pep__in=batch, section_key__in=["case_details", "care_placement", "pathway_plan"]
+    ).values_list("pep_id", "section_key", "carried_forward", "answers"):
+        answers[pep_id].append((key, carried))
+        if key == "pathway_plan":
+            pathway_plans[pep_id] = saved
 
     changed, reminders = [], []
     for pep in batch:
-        school = schools.get(pep.child_id)
+        child = pep.child
         due = due_for(
             pep=pep,
-            calendar=calendar,
-            settings=settings,
+            calendar=context.calendar,
+            settings=context.settings,
             events_since=events_since(pep),
-            entered_care=pep.child.date_entered_care,
-            new_school=(school[1], school[2]) if school else None,
+            entered_care=child.date_entered_care,
+            new_schools=starts[pep.child_id],
+            left_care=child.date_left_care,
+            today=today,
         )
-        if (pep.due_date, pep.due_reason) != (due.day, due.reason):
-            pep.due_date, pep.due_reason = due.day, due.reason
+        social_care = social_care_due_for(
+            pep=pep,
+            calendar=context.calendar,
+            settings=context.settings,
+            pep_due=due,
+            reviewed_in_this_pep=pep2_reviewed_in(answers[pep.pk]),
+            new_schools=starts[pep.child_id],
+            provision_changes=provision_changes[pep.child_id],
+            pathway_plan=pathway_plans.get(pep.pk),
+        )
+        left_care = child.date_left_care is not None and child.date_left_care <= today
+        if left_care:
+            social_care = due  # "Left care on ...": nothing is due
+        dates = (due.day, due.reason, social_care.day, social_care.reason)
+        if dates != (pep.due_date, pep.due_reason, pep.social_care_due_date,
+                     pep.social_care_due_reason):  # fmt: skip
+            pep.due_date, pep.due_reason, pep.social_care_due_date = dates[:3]
+            pep.social_care_due_reason = social_care.reason
             changed.append(pep)
+        if left_care:
+            continue
         social_worker = social_workers.get(pep.child_id)
-        school_staff = teachers.get(school[0], []) if school else []
+        school = current_school.get(pep.child_id)
+        school_staff = teachers.get(school, []) if school else []
         for kind, recipients, occasion, message in _notices(
-            pep, today, settings, calendar, social_worker, school_staff, officers
+            pep, context, social_worker, school_staff
         ):
             reminders += [
                 Reminder(kind=kind, pep=pep, recipient_id=user_id, occasion=occasion,
-                         message=message, created_on=today)
+                         message=message, created_on=today,
+                         by_email=_by_email(kind, context.by_email.get(user_id)))
                 for user_id in recipients
             ]  # fmt: skip
-    Pep.objects.bulk_update(changed, ["due_date", "due_reason"])
+    Pep.objects.bulk_update(
+        changed, ["due_date", "due_reason", "social_care_due_date", "social_care_due_reason"]
+    )
     report.due_dates_changed += len(changed)
     sent_before = set(
         Reminder.objects.filter(pep__in=batch).values_list(
@@ -129,8 +197,19 @@ def _run_batch(batch, today, settings, calendar, officers, report) -> None:
         report.by_kind[reminder.kind] += 1
 
 
-def _notices(pep, today, settings, calendar, social_worker, school_staff, officers):
+def _by_email(kind: str, frequency: str | None) -> bool:
+    """Escalations are always emailed; everything else unless the person chose escalations
+    only (it still shows on their deadlines page)."""
+    return kind == Reminder.Kind.ESCALATED or frequency != ReminderPreference.Frequency.ESCALATIONS
+
+
+def _when(day: date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def _notices(pep, context: _Context, social_worker, school_staff):
     """(kind, recipient ids, occasion, message) for each reminder this PEP needs today."""
+    today, settings, calendar = context.today, context.settings, context.calendar
     name = pep.child.display_name
     both = [uid for uid in [social_worker, *school_staff] if uid]
     in_progress = pep.state in (Pep.State.DRAFT, Pep.State.SCHOOL_COMPLETE)
@@ -138,30 +217,56 @@ def _notices(pep, today, settings, calendar, social_worker, school_staff, office
         if pep.due_date < today:
             yield (
                 Reminder.Kind.OVERDUE,
-                both + officers,
+                both + context.officers,
                 pep.due_date,
-                f"{name}'s PEP was due on {pep.due_date:%-d %B %Y} and is not complete",
+                f"{name}'s PEP was due on {_when(pep.due_date)} and is not complete",
             )
+            late = _school_days(calendar, pep.due_date, today)
+            if late is not None and late >= settings.escalation_school_days:
+                yield (
+                    Reminder.Kind.ESCALATED,
+                    context.heads,
+                    pep.due_date,
+                    f"{name}'s PEP is {late} school days overdue: it was due on "
+                    f"{_when(pep.due_date)}",
+                )
         else:
-            try:
-                left = calendar.school_days_between(today, pep.due_date)
-            except CalendarIncomplete:
-                left = None
+            left = _school_days(calendar, today, pep.due_date)
             if left is not None and left <= settings.reminder_school_days:
                 yield (
                     Reminder.Kind.DUE_SOON,
                     both,
                     pep.due_date,
-                    f"{name}'s PEP is due on {pep.due_date:%-d %B %Y} ({left} school days)",
+                    f"{name}'s PEP is due on {_when(pep.due_date)} ({left} school days)",
+                )
+    review = pep.social_care_due_date
+    # A PEP2 never reviewed is due with the PEP: its own notices would say the same again.
+    if in_progress and review and social_worker and review != pep.due_date:
+        what = "pathway plan" if pep.kind == "post_16" else "social worker's part (PEP2)"
+        if review < today:
+            yield (
+                Reminder.Kind.SOCIAL_CARE_OVERDUE,
+                [social_worker],
+                review,
+                f"The review of {name}'s {what} was due on {_when(review)}",
+            )
+        else:
+            left = _school_days(calendar, today, review)
+            if left is not None and left <= settings.reminder_school_days:
+                yield (
+                    Reminder.Kind.SOCIAL_CARE_DUE_SOON,
+                    [social_worker],
+                    review,
+                    f"Review {name}'s {what} by {_when(review)} ({left} school days)",
                 )
     if pep.state == Pep.State.SUBMITTED and pep.submitted_at:
         submitted_on = timezone.localtime(pep.submitted_at).date()
         if submitted_on + timedelta(days=settings.quality_assurance_days) <= today:
             yield (
                 Reminder.Kind.WAITING_FOR_QUALITY_ASSURANCE,
-                officers,
+                context.officers,
                 submitted_on,
-                f"{name}'s PEP has waited for quality assurance since {submitted_on:%-d %B %Y}",
+                f"{name}'s PEP has waited for quality assurance since {_when(submitted_on)}",
             )
     planned = pep.planned_meeting_date
     if planned and not pep.planned_meeting_confirmed and social_worker:
@@ -170,27 +275,51 @@ def _notices(pep, today, settings, calendar, social_worker, school_staff, office
                 Reminder.Kind.MEETING_NOT_CONFIRMED,
                 [social_worker],
                 planned,
-                f"Confirm or change the provisional PEP meeting for {name} on {planned:%-d %B %Y}",
+                f"Confirm or change the provisional PEP meeting for {name} on {_when(planned)}",
             )
+
+
+def _school_days(calendar: SchoolCalendar, start: date, end: date) -> int | None:
+    try:
+        return calendar.school_days_between(start, end)
+    except CalendarIncomplete:
+        return None
 
 
 def _gather_digests(*, today: date) -> int:
-    """Give everyone with new reminders today's digest, once. A digest already made today
-    (and perhaps sent) is not made again: later reminders wait for tomorrow's."""
-    pending = set(
-        Reminder.objects.filter(digest__isnull=True).values_list("recipient_id", flat=True)
+    """Put each person's reminders that are still true into today's digest, as often as they
+    chose: daily, weekly (on Mondays, or once a reminder has waited a week), or escalations
+    only. Escalations always go the day they are made. A digest already made today (and
+    perhaps sent) is not made again: later reminders wait for the next one."""
+    pending = Reminder.objects.live().filter(digest__isnull=True, by_email=True)
+    escalated = pending.filter(kind=Reminder.Kind.ESCALATED)
+    due_people = set(escalated.values_list("recipient_id", flat=True))
+    weekly = set(
+        ReminderPreference.objects.filter(
+            frequency=ReminderPreference.Frequency.WEEKLY
+        ).values_list("user_id", flat=True)
     )
+    oldest_by_person = (
+        pending.values("recipient_id")
+        .annotate(oldest=Min("created_on"))
+        .values_list("recipient_id", "oldest")
+    )
+    for user_id, oldest in oldest_by_person:
+        if user_id not in weekly or today.weekday() == WEEKLY_DIGEST_DAY:
+            due_people.add(user_id)
+        elif oldest <= today - timedelta(days=7):
+            due_people.add(user_id)  # the Monday run was missed: do not wait another week
     with transaction.atomic():
         already = set(
-            Digest.objects.filter(day=today, recipient_id__in=pending).values_list(
+            Digest.objects.filter(day=today, recipient_id__in=due_people).values_list(
                 "recipient_id", flat=True
             )
         )
-        new = pending - already
+        new = due_people - already
         Digest.objects.bulk_create(
             [Digest(recipient_id=user_id, day=today) for user_id in new], ignore_conflicts=True
         )
-        Reminder.objects.filter(digest__isnull=True, recipient_id__in=new).update(
+        Reminder.objects.filter(pk__in=pending.filter(recipient_id__in=new).values("pk")).update(
             digest=Subquery(
                 Digest.objects.filter(recipient=OuterRef("recipient"), day=today).values("pk")[:1]
             )

@@ -175,6 +175,9 @@ PATHWAY_PLAN = Section(
         Question("pathway_plan_reference", "Pathway plan reference", QuestionType.TEXT),
         Question("pathway_plan_reviewed_on", "Date the pathway plan was last reviewed",
                  QuestionType.DATE),
+        Question("pathway_plan_next_review", "Date of the pathway plan's next review",
+                 QuestionType.DATE, mandatory=False,
+                 help_text="Leave blank if not set: it is then six months after the last review"),
         Question("personal_adviser", "Personal adviser", QuestionType.TEXT, mandatory=False),
     ),
 )  # fmt: skip

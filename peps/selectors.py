@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -75,8 +75,12 @@ def quality_assurance_queue(*, user: User) -> QuerySet[Pep]:
     )
 
 
+DUE_LATER_SHOWN = 50
+
+
 def dashboard_for(*, user: User, today) -> dict:
-    """Due soon, overdue and upcoming PEPs of the person's own children, and their notices."""
+    """Due soon, overdue and upcoming PEPs of the person's own children, the social worker's
+    reviews due in the next four weeks, and the person's notices that are still true."""
     if user.role == "social_worker":
         children = caseload_for(user=user)
     elif user.role == "designated_teacher":
@@ -94,23 +98,32 @@ def dashboard_for(*, user: User, today) -> dict:
     due_soon = list(
         in_progress.filter(due_date__gte=today, due_date__lte=today + timedelta(days=28))
     )
+    later = in_progress.filter(due_date__gt=today + timedelta(days=28), term__start_date__lte=today)
     upcoming = list(
         open_peps.filter(term__start_date__gt=today).order_by("planned_meeting_date", "pk")
+    )
+    reviews_due = list(
+        in_progress.filter(
+            social_care_due_date__isnull=False,
+            social_care_due_date__lte=today + timedelta(days=28),
+        )
+        .exclude(social_care_due_date=F("due_date"))  # due with the PEP: listed above already
+        .order_by("social_care_due_date", "pk")
     )
     total = children.count()
     overdue_children = len({pep.child_id for pep in overdue})
     return {
         "overdue": overdue,
         "due_soon": due_soon,
+        "due_later": list(later[:DUE_LATER_SHOWN]),
+        "due_later_count": later.count(),
         "upcoming": upcoming,
+        "social_care_reviews": reviews_due,
         "children_count": total,
         "in_date_percent": round(100 * (total - overdue_children) / total) if total else None,
         "notices": list(
-            Reminder.objects.filter(
-                recipient=user,
-                created_on__gte=today - timedelta(days=14),
-                pep__child__in=children_visible_to(user=user),
-            )
+            Reminder.objects.live()
+            .filter(recipient=user, pep__child__in=children_visible_to(user=user))
             .select_related("pep__child")
             .order_by("-created_on", "pk")[:50]
         ),

@@ -14,7 +14,15 @@ from audit.services import audit_changes, audit_record
 from children.models import Child
 
 from .deadlines import due_for_pep
-from .models import Pep, SectionAnswer, SectionComment, Target, TargetReview, Term
+from .models import (
+    Pep,
+    ReminderPreference,
+    SectionAnswer,
+    SectionComment,
+    Target,
+    TargetReview,
+    Term,
+)
 from .policy import can_change_kind, can_comment, can_edit_section, capacity_for
 from .sections import Kind, kind_for_year_group, section_for, sections_for
 from .signals import target_amount_changed
@@ -321,18 +329,58 @@ def pep_set_planned_meeting(
 
 
 def pep_refresh_due(*, pep: Pep) -> Pep:
-    """Work out the PEP's due date and its reason again (at start, and when facts change)."""
-    due = due_for_pep(pep)
-    if (pep.due_date, pep.due_reason) != (due.day, due.reason):
+    """Work out the PEP's due date and its social worker's review date again, with their
+    reasons (at start, and when a fact that moves the clock changes)."""
+    due, social_care = due_for_pep(pep)
+    now = (due.day, due.reason, social_care.day, social_care.reason)
+    before = (pep.due_date, pep.due_reason, pep.social_care_due_date, pep.social_care_due_reason)
+    if now != before:
         with transaction.atomic():
-            before = pep.due_date
-            Pep.objects.filter(pk=pep.pk).update(due_date=due.day, due_reason=due.reason)
-            pep.due_date, pep.due_reason = due.day, due.reason
-            audit_record(
-                actor=None,
-                action="pep.due_date_set",
-                child=pep.child,
-                obj=pep,
-                changes=audit_changes({"due_date": before}, {"due_date": due.day}),
+            Pep.objects.filter(pk=pep.pk).update(
+                due_date=due.day,
+                due_reason=due.reason,
+                social_care_due_date=social_care.day,
+                social_care_due_reason=social_care.reason,
             )
+            pep.due_date, pep.due_reason = due.day, due.reason
+            pep.social_care_due_date = social_care.day
+            pep.social_care_due_reason = social_care.reason
+            changes = audit_changes(
+                {"due_date": before[0], "social_care_due_date": before[2]},
+                {"due_date": due.day, "social_care_due_date": social_care.day},
+            )
+            if changes:
+                audit_record(
+                    actor=None, action="pep.due_date_set", child=pep.child, obj=pep,
+                    changes={**changes, "reason": [before[1], due.reason]},
+                )  # fmt: skip
     return pep
+
+
+def peps_refresh_for_child(sender, child: Child, **kwargs) -> None:
+    """children says a fact that moves the clock changed (a school move, say): the child's
+    open PEPs get their new dates in the same transaction, so every page shows them at once."""
+    for pep in child.peps.exclude(state=Pep.State.SIGNED_OFF).select_related("child", "term"):
+        pep_refresh_due(pep=pep)
+
+
+@transaction.atomic
+def reminder_preference_set(*, user: User, frequency: str) -> ReminderPreference:
+    """A person chooses how often their reminders are emailed; it applies to reminders made
+    from now on."""
+    if frequency not in ReminderPreference.Frequency.values:
+        raise ValidationError({"frequency": "Choose how often you want reminder emails"})
+    preference = ReminderPreference.objects.select_for_update().filter(user=user).first()
+    before = preference.frequency if preference else ReminderPreference.Frequency.DAILY
+    if preference is not None and before == frequency:
+        return preference
+    preference = preference or ReminderPreference(user=user)
+    preference.frequency = frequency
+    preference.save()
+    audit_record(
+        actor=user,
+        action="reminders.frequency_set",
+        obj=preference,
+        changes={"frequency": [before, frequency]},
+    )
+    return preference

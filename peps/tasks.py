@@ -46,24 +46,32 @@ def email_pep_returned(*, review_id: int) -> None:
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
 def send_digest(*, digest_id: int) -> None:
-    """Send one person their day's reminders in one email, once. The email names no child;
-    the list is behind sign-in."""
+    """Send one person their reminders in one email, once, each with a link to its PEP. The
+    email names no child: who it is about is behind sign-in."""
     with transaction.atomic():
         digest = Digest.objects.select_for_update().select_related("recipient").get(pk=digest_id)
         if digest.sent_at is not None:
             return
-        counts = {}
-        for reminder in digest.reminders.all():
-            label = reminder.get_kind_display()
-            counts[label] = counts.get(label, 0) + 1
-        if not counts:
+        # Only what is still true: a PEP signed off since the digest was made drops out.
+        reminders = list(
+            digest.reminders.live().select_related("pep").order_by("kind", "occasion", "pk")
+        )
+        if not reminders:
             return
-        lines = "\n".join(f"- {label}: {count}" for label, count in sorted(counts.items()))
+        lines = "\n".join(
+            f"- {reminder.get_kind_display()} ({reminder.occasion:%-d %B %Y}): "
+            f"{settings.SITE_URL}{reverse('peps:overview', kwargs={'pep_id': reminder.pep_id})}"
+            for reminder in reminders
+        )
+        deadlines = settings.SITE_URL + reverse("peps:deadlines")
+        preferences = settings.SITE_URL + reverse("peps:reminder_preference")
         send_mail(
-            subject="Your PEP reminders for today",
+            subject="Your PEP reminders",
             message=(
-                f"Hello {digest.recipient.get_short_name()},\n\nPEPs that need you:\n{lines}\n\n"
-                f"See them: {settings.SITE_URL}{reverse('peps:deadlines')}\n\nPEP Portal\n"
+                f"Hello {digest.recipient.get_short_name()},\n\n"
+                f"{len(reminders)} PEP{'s need' if len(reminders) != 1 else ' needs'} you:\n"
+                f"{lines}\n\nAll your deadlines: {deadlines}\n"
+                f"Choose how often you get these emails: {preferences}\n\nPEP Portal\n"
             ),
             from_email=None,
             recipient_list=[digest.recipient.email],

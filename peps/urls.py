@@ -11,6 +11,7 @@ urlpatterns = [
         "virtual-school/calendar/terms/<int:term_id>/", calendar_views.term_edit, name="term_edit"
     ),
     path("deadlines/", views.deadlines, name="deadlines"),
+    path("deadlines/emails/", views.reminder_preference, name="reminder_preference"),
     path("children/<int:child_id>/peps/start/", views.pep_start, name="start"),
     path("peps/<int:pep_id>/", views.overview, name="overview"),
     path("peps/<int:pep_id>/kind/", views.change_kind, name="change_kind"),

@@ -19,13 +19,14 @@ from . import policy, selectors, services, workflow
 from .forms import (
     CommentForm,
     KindForm,
+    ReminderPreferenceForm,
     ReturnForm,
     SectionForm,
     SignOffForm,
     TargetForm,
     TargetReviewForm,
 )
-from .models import Pep, QualityReview
+from .models import Pep, QualityReview, ReminderPreference
 from .progress import pep_progress
 from .rules import QUALITY_CHECKLIST
 from .sections import section_for
@@ -414,3 +415,24 @@ def quality_assurance_queue(request):
 def deadlines(request):
     context = selectors.dashboard_for(user=request.user, today=timezone.localdate())
     return render(request, "peps/deadlines.html", context)
+
+
+@role_required(Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, *VIRTUAL_SCHOOL_STAFF)
+@require_http_methods(["GET", "POST"])
+def reminder_preference(request):
+    current = ReminderPreference.objects.filter(user=request.user).first()
+    form = ReminderPreferenceForm(
+        request.POST or None,
+        initial={"frequency": current.frequency if current else "daily"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reminder_preference_set(
+                user=request.user, frequency=form.cleaned_data["frequency"]
+            )
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(request, "Your choice of reminder emails has been saved")
+            return redirect("peps:deadlines")
+    return render(request, "peps/reminder_preference.html", {"form": form})

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from peps.calendar import CalendarIncomplete, SchoolCalendar, TermDates
+from peps.calendar import CalendarIncomplete, CalendarStartsLater, SchoolCalendar, TermDates
 from tests.peps.factories import TermFactory
 
 AUTUMN_2025 = TermDates(
@@ -268,12 +268,13 @@ def test_other_questions_past_the_last_term_say_what_to_add():
             ask()
 
 
-def test_days_before_the_first_term_count_as_holiday():
-    # So a child who came into care in the August before the first term entered counts from its
-    # first day, Wednesday 3 September 2025, without the previous year's terms being entered.
+def test_no_count_starts_before_the_first_term_entered():
+    # Whether the weekdays of August 2025 were school days is unknown without the previous
+    # year's terms: a count from 1 August is refused rather than treating the gap as holiday.
+    with pytest.raises(CalendarStartsLater, match="term dates before 3 September 2025"):
+        CALENDAR.next_school_day(date(2025, 8, 1))
     assert CALENDAR.is_school_day(date(2025, 8, 1)) is False
-    assert CALENDAR.next_school_day(date(2025, 8, 1)) == date(2025, 9, 3)
-    assert CALENDAR.school_days_between(date(2025, 8, 1), date(2025, 9, 5)) == 3
+    assert CALENDAR.next_school_day(date(2025, 9, 3)) == date(2025, 9, 4)
 
 
 def test_a_term_with_fewer_school_days_than_asked_for():
@@ -300,7 +301,7 @@ def test_for_virtual_school_reads_that_schools_terms_in_at_most_two_queries(
         calendar = SchoolCalendar.for_virtual_school(term.virtual_school_id)
 
     assert (calendar.first_day, calendar.last_day) == (date(2026, 9, 2), date(2026, 12, 18))
-    assert calendar.add_school_days(date(2026, 8, 10), 1) == date(2026, 9, 2)
+    assert calendar.add_school_days(date(2026, 9, 1), 1) == date(2026, 9, 2)
     assert calendar.is_school_day(date(2026, 10, 27)) is False
 
 

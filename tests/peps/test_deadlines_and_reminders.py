@@ -41,7 +41,7 @@ CALENDAR = SchoolCalendar([AUTUMN_2026, SPRING_2027])
 def test_the_termly_deadline_is_the_15th_school_day():
     due = due_for(
         pep=_pep(AUTUMN_2026), calendar=CALENDAR, events_since=date(2026, 7, 23),
-        entered_care=date(2019, 1, 1), new_school=None,
+        entered_care=date(2019, 1, 1),
     )  # fmt: skip
     assert due.day == date(2026, 9, 22)  # 2 Sept is day 1; weekends skipped
     assert due.reason == "The Virtual School's deadline: the 15th school day of the autumn term"
@@ -50,37 +50,43 @@ def test_the_termly_deadline_is_the_15th_school_day():
 def test_a_first_pep_is_due_20_school_days_after_entering_care_across_half_term():
     due = due_for(
         pep=_pep(AUTUMN_2026, previous=False), calendar=CALENDAR,
-        events_since=date(2026, 7, 23), entered_care=date(2026, 10, 12), new_school=None,
+        events_since=date(2026, 7, 23), entered_care=date(2026, 10, 12),
     )  # fmt: skip
     # 13-23 Oct is 9 school days, half term 26-30 Oct, 2-13 Nov is 10 more, 16 Nov the 20th.
     assert due.day == date(2026, 11, 16)
     assert due.reason == "20 school days after entering care on 12 October 2026"
 
 
-def test_entering_care_in_august_counts_from_the_first_day_of_term():
+def test_entering_care_before_the_first_term_entered_uses_the_termly_deadline_and_says_so():
     due = due_for(
         pep=_pep(AUTUMN_2026, previous=False), calendar=CALENDAR,
-        events_since=date(2026, 7, 23), entered_care=date(2026, 8, 10), new_school=None,
+        events_since=date(2026, 7, 23), entered_care=date(2026, 8, 10),
     )  # fmt: skip
-    # Day 1 is the first day of term, 2 Sept; the 20th school day is 29 Sept. The statutory date
-    # stands rather than the termly deadline (22 Sept).
-    assert due.day == date(2026, 9, 29)
+    # The calendar starts on 2 September: the school days since 10 August are unknown, so no
+    # date is invented from them and the termly deadline (22 September) stands meanwhile.
+    assert due.day == date(2026, 9, 22)
+    assert due.reason.startswith("The Virtual School's deadline")
+    assert "Entering care on 10 August 2026 is before the first term dates entered" in due.reason
+    assert "until then the termly deadline applies" in due.reason
 
 
 def test_a_school_move_across_christmas():
     due = due_for(
         pep=_pep(AUTUMN_2026), calendar=CALENDAR, events_since=date(2026, 7, 23),
-        entered_care=date(2019, 1, 1), new_school=("Hill School", date(2026, 12, 10)),
+        entered_care=date(2019, 1, 1), new_schools=[("Hill School", date(2026, 12, 10))],
     )  # fmt: skip
-    assert due.day > AUTUMN_2026.end_date
-    assert due.reason == "20 school days after starting at Hill School on 10 December 2026"
+    assert due.day == date(2027, 1, 21)  # 6 school days left in December, 14 in January
+    assert due.reason == (
+        "Was due 22 September 2026 (overdue); starting at Hill School on 10 December 2026 makes "
+        "it due by 21 January 2027, 20 school days later"
+    )
 
 
 def test_a_virtual_school_can_set_its_own_termly_deadline():
     settings = PepSettings(termly_deadline_school_day=10)
     due = due_for(
         pep=_pep(AUTUMN_2026), calendar=CALENDAR, settings=settings,
-        events_since=date(2026, 7, 23), entered_care=date(2019, 1, 1), new_school=None,
+        events_since=date(2026, 7, 23), entered_care=date(2019, 1, 1),
     )  # fmt: skip
     assert due.day == date(2026, 9, 15)
     assert "10th school day" in due.reason
@@ -89,7 +95,7 @@ def test_a_virtual_school_can_set_its_own_termly_deadline():
 def test_missing_term_dates_say_so():
     due = due_for(
         pep=_pep(SPRING_2027), calendar=SchoolCalendar([AUTUMN_2026]),
-        events_since=date(2026, 12, 19), entered_care=date(2019, 1, 1), new_school=None,
+        events_since=date(2026, 12, 19), entered_care=date(2019, 1, 1),
     )  # fmt: skip
     assert due.day is None
     assert "dates" in due.reason.lower()
@@ -275,7 +281,7 @@ def test_a_school_move_after_sign_off_sets_the_next_peps_due_date(world, pep, te
             actor=world.vs_officer, child=world.child, school=SchoolFactory(name="Hill School"),
             start_date=moved_on, replaces_current=True,
         )  # fmt: skip
-        due = due_for_pep(Pep.objects.get(pk=next_pep.pk))
+        due, _ = due_for_pep(Pep.objects.get(pk=next_pep.pk))
     assert due.reason == f"20 school days after starting at Hill School on {moved_on:%-d %B %Y}"
 
 
