@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.services import audit_record
-from peps.calendar import CalendarIncomplete, SchoolCalendar
+from peps.clock.calendar import CalendarIncomplete, SchoolCalendar
 from peps.models import Pep
 from peps.policy import capacity_for
 from peps.services import pep_set_planned_meeting

@@ -192,7 +192,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Signed-off PEPs. Any Django storage backend will do, provided nothing it holds is public.
     "private": {
-        "BACKEND": "peps.storage.PrivateFileSystemStorage",
+        "BACKEND": "peps.documents.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT)},
     },
     "staticfiles": {

@@ -13,7 +13,7 @@ from accounts.models import User
 from audit.services import audit_changes, audit_record
 from children.models import Child
 
-from .deadlines import due_for_pep
+from .clock.deadlines import due_for_pep
 from .models import (
     Pep,
     ReminderPreference,

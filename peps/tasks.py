@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .documents.printing import RenderFailed
 from .models import Digest, QualityReview
-from .printing import RenderFailed
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
@@ -83,7 +83,8 @@ def send_digest(*, digest_id: int) -> None:
 @shared_task
 def send_daily_reminders() -> dict:
     """The beat job: refresh due dates and send the day's digests."""
-    from .reminders import run_daily_reminders  # it enqueues this module's tasks: import late
+    # reminders enqueues this module's tasks: import it late
+    from .clock.reminders import run_daily_reminders
 
     report = run_daily_reminders()
     return {"peps": report.peps, "reminders": report.reminders, "digests": report.digests}
@@ -93,7 +94,8 @@ def send_daily_reminders() -> dict:
 def render_signed_off_copy(*, pep_id: int) -> None:
     """Render a signed-off PEP once and store it. A failure is recorded on the copy (for the
     Virtual School to see) and retried here, then by the hourly `render_missing_copies`."""
-    from .copies import signed_off_copy_render  # it enqueues this module's tasks: import late
+    # copies enqueues this module's tasks: import it late
+    from .documents.copies import signed_off_copy_render
 
     signed_off_copy_render(pep_id=pep_id)
 
@@ -101,7 +103,7 @@ def render_signed_off_copy(*, pep_id: int) -> None:
 @shared_task
 def render_missing_copies() -> int:
     """The hourly job: render again every signed-off copy still owed."""
-    from .copies import signed_off_copies_retry
+    from .documents.copies import signed_off_copies_retry
 
     return signed_off_copies_retry()
 
@@ -109,6 +111,6 @@ def render_missing_copies() -> int:
 @shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
 def email_carers_copy_ready(*, copy_id: int) -> None:
     """Tell the child's carers, once, that the signed-off copy can be downloaded."""
-    from .copies import carers_tell_copy_ready
+    from .documents.copies import carers_tell_copy_ready
 
     carers_tell_copy_ready(copy_id=copy_id)

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import calendar_views, document_views, views
+from . import views
+from .clock import views as calendar_views
+from .documents import views as document_views
 
 app_name = "peps"
 

@@ -18,7 +18,7 @@ from accounts.models import User
 from audit.services import audit_record
 
 from . import tasks
-from .copies import signed_off_copy_start
+from .documents.copies import signed_off_copy_start
 from .models import Pep, PepSettings, QualityReview, SectionAnswer, Term
 from .policy import (
     can_complete_school_part,

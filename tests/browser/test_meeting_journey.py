@@ -10,7 +10,7 @@ from django.utils import timezone
 from children.models import Child
 from meetings.models import Meeting
 from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
-from peps.calendar import SchoolCalendar
+from peps.clock.calendar import SchoolCalendar
 from tests.browser.conftest import assert_accessible, fill_date, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -14,7 +14,7 @@ from meetings import services
 from meetings.ical import meeting_ical
 from meetings.models import Meeting
 from peps import demo, workflow
-from peps.calendar import SchoolCalendar
+from peps.clock.calendar import SchoolCalendar
 from peps.models import Pep
 from tests.conftest import PERSONAS
 

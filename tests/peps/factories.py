@@ -126,7 +126,7 @@ class QualityReviewFactory(factory.django.DjangoModelFactory):
 
 
 class SignedOffCopyFactory(factory.django.DjangoModelFactory):
-    """A copy owed and not yet rendered: rendering it is `peps.copies`' job."""
+    """A copy owed and not yet rendered: rendering it is `peps.documents.copies`' job."""
 
     class Meta:
         model = SignedOffCopy

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from peps.calendar import CalendarIncomplete, CalendarStartsLater, SchoolCalendar, TermDates
+from peps.clock.calendar import CalendarIncomplete, CalendarStartsLater, SchoolCalendar, TermDates
 from tests.peps.factories import TermFactory
 
 AUTUMN_2025 = TermDates(

@@ -13,9 +13,10 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from children import services as children_services
 from pep_portal.celery import app as celery_app
-from peps import copies, demo, printing, tasks, workflow
+from peps import demo, tasks, workflow
+from peps.documents import copies, printing
+from peps.documents.storage import private_storage
 from peps.models import Pep, SignedOffCopy
-from peps.storage import private_storage
 from tests.peps.factories import SignedOffCopyFactory
 from tests.peps.pdf import pdf_text
 

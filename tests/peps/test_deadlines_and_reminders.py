@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peps import demo, workflow
-from peps.calendar import SchoolCalendar, TermDates
-from peps.deadlines import due_for
+from peps.clock.calendar import SchoolCalendar, TermDates
+from peps.clock.deadlines import due_for
+from peps.clock.reminders import run_daily_reminders
 from peps.models import Digest, Pep, PepSettings, Reminder
-from peps.reminders import run_daily_reminders
 from tests.peps.factories import DraftPepFactory, TermFactory
 
 AUTUMN_2026 = TermDates(
@@ -265,7 +265,7 @@ def test_a_real_worker_runs_the_daily_job_end_to_end(world, pep):
 
 def test_a_school_move_after_sign_off_sets_the_next_peps_due_date(world, pep, terms):
     from children import services as children_services
-    from peps.deadlines import due_for_pep
+    from peps.clock.deadlines import due_for_pep
     from tests.accounts.factories import SchoolFactory
 
     pep = demo.complete_and_submit(

@@ -68,7 +68,7 @@ def test_a_carer_whose_placement_ended_reaches_no_copy(world, as_persona, signed
 def test_a_stored_copy_that_storage_has_lost_is_not_a_server_error(
     as_persona, signed_off_pep, caplog
 ):
-    from peps.storage import private_storage
+    from peps.documents.storage import private_storage
 
     private_storage().delete(signed_off_pep.signed_off_copy.file_name)
     response = as_persona("carer").get(reverse("peps:signed_off_copy", args=[signed_off_pep.pk]))

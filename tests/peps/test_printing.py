@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from children.school_year import year_group_label
 from funding import services as funding_services
-from peps import printing
+from peps.documents import printing
 from peps.models import Pep
 from peps.progress import pep_progress
 from peps.sections import Kind, sections_for

@@ -15,10 +15,10 @@ from children import services as children_services
 from children.models import PlannedSchoolMove
 from children.selectors import children_visible_to
 from peps import demo, services, workflow
-from peps.calendar import CalendarStartsLater, SchoolCalendar, TermDates
-from peps.deadlines import Due, add_months, due_for, social_care_due_for
+from peps.clock.calendar import CalendarStartsLater, SchoolCalendar, TermDates
+from peps.clock.deadlines import Due, add_months, due_for, social_care_due_for
+from peps.clock.reminders import run_daily_reminders
 from peps.models import Digest, Pep, PepSettings, Reminder, ReminderPreference
-from peps.reminders import run_daily_reminders
 from tests.accounts.factories import SchoolFactory, UserFactory
 from tests.peps.factories import DraftPepFactory, TermFactory
 

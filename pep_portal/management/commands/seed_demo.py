@@ -34,10 +34,10 @@ from funding.services import (
 )
 from meetings.services import Invitee, meeting_schedule
 from peps import demo, workflow
-from peps.calendar import CalendarIncomplete, SchoolCalendar
-from peps.copies import signed_off_copies_retry
+from peps.clock.calendar import CalendarIncomplete, SchoolCalendar
+from peps.clock.reminders import run_daily_reminders
+from peps.documents.copies import signed_off_copies_retry
 from peps.models import Term
-from peps.reminders import run_daily_reminders
 from peps.services import pep_start
 
 DEMO_PASSWORD = "pep-portal-demo"  # noqa: S105 - published on purpose, for the demo only

@@ -28,8 +28,8 @@ from accounts.models import Role, School, SchoolMembership, User, VirtualSchool
 from children.models import Child, Enrolment, SocialWorkerAllocation
 from children.school_year import academic_year_of
 from peps import tasks
+from peps.clock.reminders import run_daily_reminders
 from peps.models import Digest, Pep, Reminder, Term
-from peps.reminders import run_daily_reminders
 
 RESULTS = Path(settings.BASE_DIR) / "benchmarks" / "daily_job.md"
 CHILDREN_PER_SOCIAL_WORKER = 20

@@ -27,7 +27,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
 
-from peps import printing
+from peps.documents import printing
 from peps.models import Pep
 
 RESULTS = Path(settings.BASE_DIR) / "benchmarks" / "pep_pdf.md"

@@ -1,8 +1,8 @@
 """PEPs on paper: the print template, filled from a PEP (or left blank), made into a tagged
 PDF (PDF/UA-1) by WeasyPrint.
 
-Everything the renderer loads comes from `peps/print/`: the stylesheet and the fonts shipped
-with the project. Any other address, or a file there that is missing, stops the render with
+Everything the renderer loads comes from `peps/documents/print/`: the stylesheet and the fonts
+shipped with the project. Any other address, or a file there that is missing, stops the render with
 `RenderFailed` rather than printing a PEP with something silently left out. Nothing is
 fetched over a network.
 
@@ -27,9 +27,9 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from children.models import Period
 from children.school_year import year_group_label
 
-from .models import Pep, QualityReview, Target
-from .progress import pep_progress
-from .sections import SIGN_OFF, Kind, Question, QuestionType, Section, sections_for
+from ..models import Pep, QualityReview, Target
+from ..progress import pep_progress
+from ..sections import SIGN_OFF, Kind, Question, QuestionType, Section, sections_for
 
 PRINT_ROOT = (Path(__file__).parent / "print").resolve()
 TEMPLATE = "peps/print/pep.html"

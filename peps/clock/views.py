@@ -9,9 +9,9 @@ from accounts.decorators import role_required
 from accounts.govuk_forms import raise_on_form
 from accounts.models import VIRTUAL_SCHOOL_STAFF
 
-from . import calendar_services
-from .forms import ClosureDayForm, TermForm
-from .models import ClosureDay, Term
+from ..forms import ClosureDayForm, TermForm
+from ..models import ClosureDay, Term
+from . import services as calendar_services
 
 
 @role_required(*VIRTUAL_SCHOOL_STAFF)

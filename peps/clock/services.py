@@ -8,7 +8,7 @@ from django.db import transaction
 from accounts.models import User, VirtualSchool
 from audit.services import audit_changes, audit_record
 
-from .models import ClosureDay, Term
+from ..models import ClosureDay, Term
 
 TERM_FIELDS = ("academic_year", "name", "start_date", "end_date", "half_term_start",
                "half_term_end")  # fmt: skip

@@ -23,9 +23,10 @@ from accounts.models import User
 from audit.services import audit_record
 from children.selectors import carers_of
 
-from . import printing, tasks
-from .models import Pep, SignedOffCopy
-from .sections import Kind
+from .. import tasks
+from ..models import Pep, SignedOffCopy
+from ..sections import Kind
+from . import printing
 from .storage import private_storage
 
 # A copy still owed this long after its last attempt (or after sign-off, if its task was lost

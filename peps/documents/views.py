@@ -1,6 +1,6 @@
 """Downloads: the signed-off copy, a draft of a PEP in progress, and the blank forms. Each
 fetches through a selector (404 for no access), asks `peps.policy` where it must, and writes
-the download to the audit trail through `peps.copies`."""
+the download to the audit trail through `peps.documents.copies`."""
 
 import logging
 from io import BytesIO
@@ -14,10 +14,11 @@ from django.utils.text import slugify
 from accounts.decorators import role_required
 from accounts.models import Role
 
-from . import copies, policy, selectors
-from .models import Pep
+from .. import policy, selectors
+from ..models import Pep
+from ..sections import Kind
+from . import copies
 from .printing import RenderFailed
-from .sections import Kind
 
 logger = logging.getLogger(__name__)
 

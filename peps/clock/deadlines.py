@@ -38,9 +38,9 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from ..models import Pep, PepSettings
+from ..sections import PEP2_SECTION_KEYS, Kind
 from .calendar import CalendarIncomplete, CalendarStartsLater, SchoolCalendar, TermDates
-from .models import Pep, PepSettings
-from .sections import PEP2_SECTION_KEYS, Kind
 
 DEFAULTS = PepSettings()
 

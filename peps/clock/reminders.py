@@ -20,10 +20,10 @@ from accounts.models import Role, SchoolMembership, User, VirtualSchool
 from children.models import Enrolment, SocialWorkerAllocation
 from children.services import planned_school_moves_apply
 
-from . import tasks
+from .. import tasks
+from ..models import Digest, Pep, PepSettings, Reminder, ReminderPreference, SectionAnswer
 from .calendar import CalendarIncomplete, SchoolCalendar
 from .deadlines import DEFAULTS, due_for, events_since, pep2_reviewed_in, social_care_due_for
-from .models import Digest, Pep, PepSettings, Reminder, ReminderPreference, SectionAnswer
 
 BATCH_SIZE = 500
 MEETING_CONFIRMATION_DAYS = 14

@@ -102,7 +102,7 @@ class SchoolCalendar:
     @classmethod
     def for_virtual_school(cls, virtual_school_id: int) -> SchoolCalendar:
         """The calendar from the terms and closure days a Virtual School has entered."""
-        from .models import Term
+        from ..models import Term
 
         terms = [
             TermDates(*row)
@@ -111,7 +111,7 @@ class SchoolCalendar:
             )
         ]
         try:
-            from .models import ClosureDay
+            from ..models import ClosureDay
         except (ImportError, AttributeError):
             closure_days: list[date] = []
         else:

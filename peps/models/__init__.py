@@ -1,0 +1,24 @@
+"""The peps app's models, one module per part: the calendar and settings, the PEP itself,
+reminders, and the signed-off copy. Import them from here."""
+
+from .calendar import ClosureDay, PepSettings, Term
+from .copies import SignedOffCopy
+from .pep import Pep, QualityReview, SectionAnswer, SectionComment, Target, TargetReview
+from .reminders import Digest, Reminder, ReminderPreference, ReminderQuerySet
+
+__all__ = [
+    "ClosureDay",
+    "Digest",
+    "Pep",
+    "PepSettings",
+    "QualityReview",
+    "Reminder",
+    "ReminderPreference",
+    "ReminderQuerySet",
+    "SectionAnswer",
+    "SectionComment",
+    "SignedOffCopy",
+    "Target",
+    "TargetReview",
+    "Term",
+]

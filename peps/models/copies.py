@@ -1,0 +1,49 @@
+"""The signed-off copy: the PEP as the Virtual School signed it off, kept once."""
+
+from django.db import models
+from django.db.models import Q
+
+from .pep import Pep
+
+
+class SignedOffCopy(models.Model):
+    """The PEP as the Virtual School signed it off, rendered once to PDF by a task after
+    sign-off and kept in private storage with its SHA-256. The stored file never changes.
+
+    Until the render succeeds there is no file: `last_error` says why the latest attempt
+    failed, for the Virtual School to see, and the task is tried again."""
+
+    pep = models.OneToOneField(Pep, on_delete=models.PROTECT, related_name="signed_off_copy")
+    file_name = models.CharField(
+        max_length=200, blank=True, help_text="Its name in the private storage"
+    )
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True, help_text="In bytes")
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    carers_told_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the child's carers were emailed that it is ready"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="rendered_copy_has_its_file",
+                condition=Q(rendered_at__isnull=True)
+                | (~Q(file_name="") & ~Q(sha256="") & Q(size__isnull=False)),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Signed-off copy of {self.pep}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.rendered_at is not None
+
+    @property
+    def has_failed(self) -> bool:
+        return not self.is_ready and bool(self.last_error)
