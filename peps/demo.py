@@ -7,9 +7,10 @@ from decimal import Decimal
 from accounts.models import User
 
 from . import services, workflow
+from .education import pep_scale
 from .models import Pep, Target
 from .progress import pep_progress
-from .sections import Owner, QuestionType, Section
+from .sections import Owner, QuestionType, Scale, Section
 
 SAMPLE_TEXT = {
     QuestionType.TEXT: "Recorded at the PEP meeting",
@@ -23,9 +24,67 @@ SAMPLE_TARGETS = (
 )
 
 
-def sample_answers(section: Section, *, on: date) -> dict:
+# Typed answers that pass the sections' checks; `vary` moves them from child to child and term
+# to term, so the demo's figures have a spread.
+def _sample_measures(vary: int, on: date) -> dict:
+    missed = (3, 9, 16, 40)[vary % 4]
+    authorised = missed // 2
+    return {
+        "possible_sessions": 120,
+        "attended_sessions": 120 - missed,
+        "authorised_absence_sessions": authorised,
+        "unauthorised_absence_sessions": missed - authorised,
+        "suspensions": 1 if vary % 5 == 4 else 0,
+        "suspension_days": "1.5" if vary % 5 == 4 else "0",
+        "permanently_excluded": "no",
+        "reduced_timetable": "no",
+        "sen_status": ("none", "sen_support", "none", "ehc_plan")[vary % 4],
+        "sen_primary_need": ("", "SEMH", "", "ASD")[vary % 4],
+        "ehc_plan_review_date": on.replace(year=on.year + 1).isoformat() if vary % 4 == 3 else "",
+        "sdq_score": 10 + (vary * 3) % 15,
+        "sdq_date": on.isoformat(),
+        "eet_status": "neet" if vary % 6 == 5 else "education",
+        "provider": "Northshire College",
+        "course": "Level 3 Business",
+        "qualification_aim": "Level 3 BTEC",
+        "attendance_percent": str(96 - (vary % 4) * 3) + ".5",
+    }
+
+
+def _sample_results(scale: Scale | None, vary: int) -> list[dict]:
+    if scale is None:
+        return []
+    grades = [value for value, _ in scale.grades]
+    if scale.named_by_school:
+        subjects = ("English language", "Maths", "Combined science")
+        return [
+            {"subject": subject, "current": grades[(3 + vary + i) % 6],
+             "predicted": grades[(4 + vary + i) % 7], "target": grades[(5 + i) % 8]}
+            for i, subject in enumerate(subjects)
+        ]  # fmt: skip
+    results = []
+    for i, (subject, _) in enumerate(scale.subjects):
+        # Mostly at the expected level; one subject in three still below it.
+        row = {"subject": subject, "current": grades[0 if (vary + i) % 3 == 0 else 1]}
+        if any(column == "target" for column, _ in scale.columns):
+            row["target"] = grades[-1]
+        results.append(row)
+    return results
+
+
+def sample_answers(
+    section: Section, *, on: date, scale: Scale | None = None, vary: int = 0
+) -> dict:
+    measures = _sample_measures(vary, on)
     answers = {}
     for question in section.questions:
+        if question.type == QuestionType.ATTAINMENT:
+            answers[question.key] = _sample_results(scale, vary)
+            continue
+        if question.measure and question.key in measures:
+            if measures[question.key] not in ("", None):
+                answers[question.key] = measures[question.key]
+            continue
         if question.type == QuestionType.DATE and not question.mandatory:
             continue  # e.g. the next meeting's date: left for a provisional one to be set
         if question.type in SAMPLE_TEXT:
@@ -38,26 +97,31 @@ def sample_answers(section: Section, *, on: date) -> dict:
             answers[question.key] = on.isoformat()
         elif question.type == QuestionType.NUMBER:
             answers[question.key] = 1
+        elif question.type == QuestionType.DECIMAL:
+            answers[question.key] = "1"
         else:
             answers[question.key] = "94.5"
     return answers
 
 
-def _fill(pep: Pep, actor: User, owners: tuple[Owner, ...]) -> None:
+def _fill(pep: Pep, actor: User, owners: tuple[Owner, ...], vary: int = 0) -> None:
+    scale = pep_scale(pep)
     for item in pep_progress(pep).sections:
         if item.section.owner in owners and item.section.questions:
             services.section_save(
                 pep=pep,
                 section_key=item.section.key,
-                answers=sample_answers(item.section, on=pep.term.start_date),
+                answers=sample_answers(
+                    item.section, on=pep.term.start_date, scale=scale, vary=vary
+                ),
                 expected_version=item.version,
                 actor=actor,
             )
 
 
-def fill_school_part(pep: Pep, teacher: User) -> None:
+def fill_school_part(pep: Pep, teacher: User, vary: int = 0) -> None:
     """Answer the school's sections, review last term's targets and set three new ones."""
-    _fill(pep, teacher, (Owner.DESIGNATED_TEACHER, Owner.EITHER))
+    _fill(pep, teacher, (Owner.DESIGNATED_TEACHER, Owner.EITHER), vary)
     for review in pep.target_reviews.select_related("target"):
         services.target_review_save(
             review=review,
@@ -83,14 +147,14 @@ def fill_school_part(pep: Pep, teacher: User) -> None:
             )
 
 
-def fill_social_worker_part(pep: Pep, social_worker: User) -> None:
-    _fill(pep, social_worker, (Owner.SOCIAL_WORKER,))
+def fill_social_worker_part(pep: Pep, social_worker: User, vary: int = 0) -> None:
+    _fill(pep, social_worker, (Owner.SOCIAL_WORKER,), vary)
 
 
-def complete_and_submit(pep: Pep, *, teacher: User, social_worker: User) -> Pep:
-    fill_school_part(pep, teacher)
+def complete_and_submit(pep: Pep, *, teacher: User, social_worker: User, vary: int = 0) -> Pep:
+    fill_school_part(pep, teacher, vary)
     workflow.pep_complete_school_part(pep=pep, actor=teacher)
-    fill_social_worker_part(pep, social_worker)
+    fill_social_worker_part(pep, social_worker, vary)
     return workflow.pep_submit(pep=pep, actor=social_worker)
 
 

@@ -3,13 +3,15 @@
 from datetime import date
 from decimal import Decimal
 
-from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Size
+from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fixed, Fluid, Size
 from django import forms
+from django.utils.html import escape
 
 from accounts.govuk_forms import GovukDateField, govuk_helper
 
+from .education import field_name
 from .models import Pep, ReminderPreference, Target, TargetReview
-from .sections import Kind, Question, QuestionType, Section
+from .sections import Kind, Question, QuestionType, Scale, Section
 from .services import TARGET_FIELDS
 
 FREE_TEXT_LIMIT = 5000
@@ -33,7 +35,12 @@ def _field_for(question: Question) -> forms.Field:
             **common,
         )
     if question.type in (QuestionType.CHOICE, QuestionType.YES_NO):
-        return forms.ChoiceField(choices=question.choices, widget=forms.RadioSelect, **common)
+        return forms.ChoiceField(
+            choices=question.choices,
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": "Choose one of the options"},
+            **common,
+        )
     if question.type == QuestionType.DATE:
         return GovukDateField(label=question.label, required=False, help_text=question.help_text)
     if question.type == QuestionType.NUMBER:
@@ -45,6 +52,20 @@ def _field_for(question: Question) -> forms.Field:
                 "invalid": "Enter a whole number, like 2",
                 "min_value": "Enter 0 or more",
                 "max_value": f"Enter {question.max_value} or less",
+            },
+            **common,
+        )
+    if question.type == QuestionType.DECIMAL:
+        return forms.DecimalField(
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+            min_value=0,
+            max_value=question.max_value,
+            decimal_places=1,
+            error_messages={
+                "invalid": "Enter a number, like 2 or 1.5",
+                "min_value": "Enter 0 or more",
+                "max_value": f"Enter {question.max_value} or less",
+                "max_decimal_places": "Enter a number with at most one decimal place, like 1.5",
             },
             **common,
         )
@@ -70,11 +91,104 @@ def _layout_for(question: Question):
         return Field.radios(question.key, legend_size=Size.SMALL)
     if question.type == QuestionType.DATE:
         return Field(question.key)
-    if question.type in (QuestionType.NUMBER, QuestionType.PERCENT):
+    if question.type in (QuestionType.NUMBER, QuestionType.DECIMAL, QuestionType.PERCENT):
         return Field.text(question.key, field_width=Fixed.FIVE)
     if question.type == QuestionType.TEXTAREA:
         return Field.textarea(question.key, rows=4)
     return Field.text(question.key, field_width=Fluid.TWO_THIRDS)
+
+
+class _AttainmentGrid:
+    """The form fields of an attainment question: for each subject (fixed by the scale, or
+    named by the school in rows), a grade for each of the scale's columns."""
+
+    def __init__(self, question: Question, scale: Scale, saved: list, data=None):
+        self.question, self.scale = question, scale
+        if scale.named_by_school:
+            rows = max(len(saved), int((data or {}).get(f"{question.key}__rows", 0) or 0))
+            self.rows = list(range(rows + scale.blank_rows))
+        else:
+            self.rows = [key for key, _ in scale.subjects]
+        self.saved = saved
+
+    def fields(self) -> dict[str, forms.Field]:
+        grades = [("", "Not recorded"), *self.scale.grades]
+        fields = {}
+        for row in self.rows:
+            if self.scale.named_by_school:
+                fields[field_name(self.question.key, row, "subject")] = forms.CharField(
+                    label="Subject", required=False, max_length=100
+                )
+            for column, label in self.scale.columns:
+                fields[field_name(self.question.key, row, column)] = forms.ChoiceField(
+                    label=label,
+                    choices=grades,
+                    required=False,
+                    error_messages={"invalid_choice": f"Choose a grade on the scale for {label}"},
+                )
+        if self.scale.named_by_school:
+            fields[f"{self.question.key}__rows"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=len(self.rows)
+            )
+        return fields
+
+    def initial(self) -> dict:
+        initial = {}
+        if self.scale.named_by_school:
+            for index, result in enumerate(self.saved):
+                initial[field_name(self.question.key, index, "subject")] = result.get("subject")
+                for column, _ in self.scale.columns:
+                    initial[field_name(self.question.key, index, column)] = result.get(column)
+        else:
+            by_subject = {result.get("subject"): result for result in self.saved}
+            for row in self.rows:
+                for column, _ in self.scale.columns:
+                    value = by_subject.get(row, {}).get(column)
+                    initial[field_name(self.question.key, row, column)] = value
+        return initial
+
+    def layout(self):
+        rows = []
+        for number, row in enumerate(self.rows, start=1):
+            cells = [
+                Field.select(field_name(self.question.key, row, c)) for c, _ in self.scale.columns
+            ]
+            if self.scale.named_by_school:
+                cells.insert(0, Field.text(field_name(self.question.key, row, "subject"),
+                                           field_width=Fixed.TWENTY))  # fmt: skip
+                legend = f"Subject {number}"
+            else:
+                legend = self.scale.subject_label(row)
+            rows.append(Fieldset(*cells, legend=legend, legend_size=Size.SMALL,
+                                 css_class="app-grade-row"))  # fmt: skip
+        hidden = [f"{self.question.key}__rows"] if self.scale.named_by_school else []
+        return Fieldset(
+            HTML(f'<p class="govuk-hint">{escape(self.scale.label)}: '
+                 f"{escape(self.scale.hint)}</p>"),
+            *rows,
+            *hidden,
+            legend=self.question.label,
+            legend_size=Size.MEDIUM,
+        )  # fmt: skip
+
+    def value(self, cleaned: dict) -> list[dict]:
+        results = []
+        for row in self.rows:
+            subject = (
+                (cleaned.get(field_name(self.question.key, row, "subject")) or "").strip()
+                if self.scale.named_by_school
+                else row
+            )
+            grades = {
+                column: cleaned.get(field_name(self.question.key, row, column)) or ""
+                for column, _ in self.scale.columns
+            }
+            if self.scale.named_by_school and not subject and not any(grades.values()):
+                continue  # an empty row
+            if not self.scale.named_by_school and not any(grades.values()):
+                continue
+            results.append({"subject": subject, **{k: v for k, v in grades.items() if v}})
+        return results
 
 
 class SectionForm(forms.Form):
@@ -84,22 +198,36 @@ class SectionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     OUT_OF_DATE = "This page was out of date. Your answers are below: save them again."
 
-    def __init__(self, *args, section: Section, answers: dict, version: int, **kwargs):
+    def __init__(
+        self, *args, section: Section, answers: dict, version: int, scale: Scale | None = None,
+        **kwargs,
+    ):  # fmt: skip
         initial = {"version": version}
+        self.grids = {}
         for question in section.questions:
             value = answers.get(question.key)
+            if question.type == QuestionType.ATTAINMENT:
+                if scale is not None:
+                    data = args[0] if args else kwargs.get("data")
+                    grid = _AttainmentGrid(question, scale, value or [], data)
+                    self.grids[question.key] = grid
+                    initial.update(grid.initial())
+                continue
             if question.type == QuestionType.DATE and value:
                 value = date.fromisoformat(value)
             initial[question.key] = value
         super().__init__(*args, initial=initial, **kwargs)
         self.section = section
+        layout = []
         for question in section.questions:
+            if question.type == QuestionType.ATTAINMENT:
+                if question.key in self.grids:
+                    self.fields.update(self.grids[question.key].fields())
+                    layout.append(self.grids[question.key].layout())
+                continue
             self.fields[question.key] = _field_for(question)
-        self.helper = govuk_helper(
-            "version",
-            *(_layout_for(q) for q in section.questions),
-            _button("Save and return to the PEP"),
-        )
+            layout.append(_layout_for(question))
+        self.helper = govuk_helper("version", *layout, _button("Save and return to the PEP"))
 
     def clean(self):
         cleaned = super().clean()
@@ -112,6 +240,12 @@ class SectionForm(forms.Form):
         """The cleaned answers in a form JSON keeps: dates as ISO text, decimals as text."""
         result = {}
         for question in self.section.questions:
+            if question.type == QuestionType.ATTAINMENT:
+                if question.key in self.grids:
+                    value = self.grids[question.key].value(self.cleaned_data)
+                    if value:
+                        result[question.key] = value
+                continue
             value = self.cleaned_data.get(question.key)
             if isinstance(value, date):
                 value = value.isoformat()

@@ -59,6 +59,8 @@ class PepProgress:
 
 
 def _filled(value) -> bool:
+    if isinstance(value, list):  # attainment: at least one subject with a grade now
+        return any(isinstance(row, dict) and row.get("current") for row in value)
     return value not in (None, "") and str(value).strip() != ""
 
 

@@ -4,6 +4,13 @@ questions, and when a section applies. Adding a question is a change here and no
 Owners follow seed 004: the social worker completes the social-care pages (child and case,
 care and placement, school transfer, sign-off); the designated teacher completes the rest; the
 child's views may be gathered by either.
+
+Questions marked `measure` are the typed education data the Virtual School counts across
+children (attendance, exclusions, SEN, SDQ, post-16 destinations): their key is the field of the
+PEP's `EducationRecord` they fill, and `peps.education` copies them there on every save.
+Attainment is recorded on the scale of the child's stage (`Scale`, chosen by `scale_for`).
+A section's `checks` are the rules across its answers (sessions attended cannot exceed sessions
+possible, ...): each returns {question key: message}, and a save that breaks one is refused.
 """
 
 from collections.abc import Callable
@@ -46,7 +53,9 @@ class QuestionType(StrEnum):
     YES_NO = "yes_no"
     DATE = "date"
     NUMBER = "number"
+    DECIMAL = "decimal"  # to one decimal place, like 2.5 days
     PERCENT = "percent"
+    ATTAINMENT = "attainment"  # a grade per subject on the scale of the child's stage
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,96 @@ class Question:
     help_text: str = ""
     choices: tuple[tuple[str, str], ...] = ()
     max_value: int | None = None
+    # Also kept as typed data in the PEP's EducationRecord, in the field named by `key`.
+    measure: bool = False
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How attainment is recorded at a stage: its grades (lowest first), the columns recorded
+    for each subject, and the subjects, fixed by the stage or named by the school."""
+
+    key: str
+    label: str
+    grades: tuple[tuple[str, str], ...]
+    columns: tuple[tuple[str, str], ...]
+    subjects: tuple[tuple[str, str], ...] = ()
+    hint: str = ""
+    blank_rows: int = 0  # for subjects named by the school: empty rows offered each time
+
+    @property
+    def named_by_school(self) -> bool:
+        return not self.subjects
+
+    def rank(self, grade: str) -> int | None:
+        """The grade's place on the scale (0 is lowest), or None if it is not on it."""
+        return next((i for i, (value, _) in enumerate(self.grades) if value == grade), None)
+
+    def grade_label(self, grade: str) -> str:
+        return dict(self.grades).get(grade, grade)
+
+    def subject_label(self, subject: str) -> str:
+        return dict(self.subjects).get(subject, subject)
+
+
+EYFS_AREAS = (
+    ("communication_language", "Communication and language"),
+    ("personal_social_emotional", "Personal, social and emotional development"),
+    ("physical", "Physical development"),
+    ("literacy", "Literacy"),
+    ("mathematics", "Mathematics"),
+    ("understanding_world", "Understanding the world"),
+    ("expressive_arts", "Expressive arts and design"),
+)
+# A good level of development: the expected level in the prime areas, literacy and maths (DfE).
+GOOD_LEVEL_OF_DEVELOPMENT_AREAS = (
+    "communication_language", "personal_social_emotional", "physical", "literacy", "mathematics",
+)  # fmt: skip
+EYFS_SCALE = Scale(
+    key="eyfs",
+    label="Early learning goals",
+    grades=(("emerging", "Emerging"), ("expected", "Expected")),
+    columns=(("current", "Now"),),
+    subjects=EYFS_AREAS,
+    hint="Where the child is against the early learning goals in each area",
+)
+KEY_STAGE_SCALE = Scale(
+    key="key_stage",
+    label="Key stages 1 and 2",
+    grades=(
+        ("working_towards", "Working towards the expected standard"),
+        ("expected", "At the expected standard"),
+        ("greater_depth", "Greater depth"),
+    ),
+    columns=(("current", "Now"), ("target", "By the end of the year")),
+    subjects=(("reading", "Reading"), ("writing", "Writing"), ("maths", "Mathematics")),
+    hint="The teacher's assessment now, and the target for the end of the year",
+)
+GCSE_SCALE = Scale(
+    key="gcse",
+    label="GCSE grades 9 to 1",
+    grades=tuple((str(grade), f"Grade {grade}") for grade in range(1, 10)),
+    columns=(("current", "Now"), ("predicted", "Predicted"), ("target", "Target")),
+    hint="One row a subject. Grade 4 is a standard pass and 5 a strong pass. Leave a row "
+    "empty to skip it; save to get more rows.",
+    blank_rows=3,
+)
+# Subject names the reports look for (KS4: grade 4 or above in English and maths).
+ENGLISH_SUBJECTS = ("english", "english language", "english literature")
+MATHS_SUBJECTS = ("maths", "mathematics")
+
+
+def scale_for(kind: str, year_group: int) -> Scale | None:
+    """Early years and Reception: the early learning goals; years 1 to 6: the key stage
+    standards in reading, writing and maths; years 7 to 11: GCSE grades; post-16: none (the
+    course and qualification aim say it)."""
+    if kind == "post_16":
+        return None
+    if year_group <= 0:
+        return EYFS_SCALE
+    if year_group <= 6:
+        return KEY_STAGE_SCALE
+    return GCSE_SCALE
 
 
 @dataclass(frozen=True)
@@ -73,6 +172,16 @@ class Section:
     hint: str = ""
     # When `applies` can leave the section out, in words (printed on the blank form).
     applies_when: str = ""
+    # Rules across the section's answers: each gives {question key: message} for what it refuses.
+    checks: tuple[Callable[[dict], dict[str, str]], ...] = ()
+
+    def problems(self, answers: dict) -> dict[str, str]:
+        """What the checks refuse in these answers (empty when they may be saved)."""
+        found: dict[str, str] = {}
+        for check in self.checks:
+            for key, message in check(answers).items():
+                found.setdefault(key, message)
+        return found
 
     @property
     def mandatory_questions(self) -> tuple[Question, ...]:
@@ -84,11 +193,113 @@ class Section:
 
 FREE_TEXT_HINT = "Write what the plan needs. Leave out health details and family history."
 YES_NO = (("yes", "Yes"), ("no", "No"))
-EYFS_STAGES = (
-    ("exceeding", "Exceeding"),
-    ("expected", "Expected"),
-    ("emerging", "Emerging"),
+SEN_STATUSES = (
+    ("none", "No special educational needs"),
+    ("sen_support", "SEN support"),
+    ("ehc_plan", "Education, health and care (EHC) plan"),
 )
+# The DfE's types of primary need (school census).
+PRIMARY_NEEDS = (
+    ("SPLD", "Specific learning difficulty"),
+    ("MLD", "Moderate learning difficulty"),
+    ("SLD", "Severe learning difficulty"),
+    ("PMLD", "Profound and multiple learning difficulty"),
+    ("SEMH", "Social, emotional and mental health"),
+    ("SLCN", "Speech, language and communication needs"),
+    ("HI", "Hearing impairment"),
+    ("VI", "Visual impairment"),
+    ("MSI", "Multi-sensory impairment"),
+    ("PD", "Physical disability"),
+    ("ASD", "Autistic spectrum disorder"),
+    ("OTH", "Other difficulty or disability"),
+    ("NSA", "SEN support but no specialist assessment of type of need"),
+)
+EET_STATUSES = (
+    ("education", "In education"),
+    ("employment", "In employment"),
+    ("training", "In training or an apprenticeship"),
+    ("neet", "Not in education, employment or training (NEET)"),
+)
+
+
+def _number(answers: dict, key: str):
+    value = answers.get(key)
+    try:
+        return None if value in (None, "") else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def attendance_adds_up(answers: dict) -> dict[str, str]:
+    """Sessions attended and missed cannot be more than the sessions possible."""
+    possible = _number(answers, "possible_sessions")
+    attended = _number(answers, "attended_sessions")
+    authorised = _number(answers, "authorised_absence_sessions") or 0
+    unauthorised = _number(answers, "unauthorised_absence_sessions") or 0
+    if possible is None:
+        given = [
+            k
+            for k in (
+                "attended_sessions",
+                "authorised_absence_sessions",
+                "unauthorised_absence_sessions",
+            )
+            if _number(answers, k) is not None
+        ]
+        return {"possible_sessions": "Enter the sessions possible so far"} if given else {}
+    if attended is not None and attended > possible:
+        return {"attended_sessions": "Sessions attended cannot be more than sessions possible"}
+    if (attended or 0) + authorised + unauthorised > possible:
+        return {
+            "unauthorised_absence_sessions": "Sessions attended and missed add up to more than "
+            "the sessions possible"
+        }
+    return {}  # fmt: skip
+
+
+def suspensions_add_up(answers: dict) -> dict[str, str]:
+    """Days of suspension need a number of suspensions."""
+    days, count = _number(answers, "suspension_days"), _number(answers, "suspensions")
+    if days and not count:
+        return {"suspensions": "Enter how many suspensions the days of suspension were over"}
+    if count and days == 0:
+        return {"suspension_days": "Enter the days of suspension, or 0 suspensions"}
+    return {}
+
+
+def sen_details_fit_status(answers: dict) -> dict[str, str]:
+    """An EHC plan review date only with an EHC plan; a primary need only with SEN."""
+    status = answers.get("sen_status")
+    problems = {}
+    if answers.get("ehc_plan_review_date") and status != "ehc_plan":
+        problems["ehc_plan_review_date"] = (
+            "Only a child with an EHC plan has an EHC plan review date"
+        )
+    if answers.get("sen_primary_need") and status not in ("sen_support", "ehc_plan"):
+        problems["sen_primary_need"] = (
+            "Only a child with SEN support or an EHC plan has a primary need"
+        )
+    return problems
+
+
+def sdq_has_its_date(answers: dict) -> dict[str, str]:
+    """An SDQ score is given with the date it was taken."""
+    if answers.get("sdq_score") not in (None, "") and not answers.get("sdq_date"):
+        return {"sdq_date": "Enter the date of the SDQ score"}
+    if answers.get("sdq_date") and answers.get("sdq_score") in (None, ""):
+        return {"sdq_score": "Enter the SDQ score taken on that date"}
+    return {}
+
+
+def alternative_provision_hours_fit(answers: dict) -> dict[str, str]:
+    """Hours of alternative provision need its provider."""
+    if (
+        _number(answers, "alternative_provision_hours")
+        and not answers.get("alternative_provision_provider", "").strip()
+    ):
+        return {"alternative_provision_provider": "Enter the provider of the alternative provision"}
+    return {}
+
 
 # Transition sections apply when a child moves into Reception, leaves primary (year 6) or
 # finishes year 11 (seed: Lancashire's red rating for "no transition detail" at these points).
@@ -131,7 +342,20 @@ CASE_DETAILS = Section(
             choices=YES_NO,
             help_text="If yes, the school transfer section is added to this PEP",
         ),
+        Question(
+            "sdq_score",
+            "Latest Strengths and Difficulties Questionnaire (SDQ) score",
+            QuestionType.NUMBER,
+            mandatory=False,
+            max_value=40,
+            measure=True,
+            help_text="From 0 to 40; 17 or more is a cause for concern",
+        ),
+        Question(
+            "sdq_date", "Date of that SDQ score", QuestionType.DATE, mandatory=False, measure=True
+        ),
     ),
+    checks=(sdq_has_its_date,),
 )
 
 CARE_AND_PLACEMENT = Section(
@@ -210,23 +434,33 @@ ATTENDANCE = Section(
     title="Attendance and exclusions",
     owner=Owner.DESIGNATED_TEACHER,
     hint="Page 3",
+    checks=(attendance_adds_up, suspensions_add_up),
     questions=(
-        Question("attendance_percent", "Attendance this term so far (%)", QuestionType.PERCENT),
-        Question(
-            "suspension_days",
-            "Days of suspension (fixed-term exclusion) this term",
-            QuestionType.NUMBER,
-            max_value=100,
-        ),
+        Question("possible_sessions", "Sessions possible this term so far", QuestionType.NUMBER,
+                 max_value=400, measure=True,
+                 help_text="Two sessions a day: morning and afternoon"),
+        Question("attended_sessions", "Sessions attended", QuestionType.NUMBER, max_value=400,
+                 measure=True),
+        Question("authorised_absence_sessions", "Sessions missed with authorised absence",
+                 QuestionType.NUMBER, max_value=400, measure=True),
+        Question("unauthorised_absence_sessions", "Sessions missed with unauthorised absence",
+                 QuestionType.NUMBER, max_value=400, measure=True),
+        Question("suspensions", "Suspensions (fixed-period exclusions) this term",
+                 QuestionType.NUMBER, max_value=50, measure=True),
+        Question("suspension_days", "Days of suspension this term", QuestionType.DECIMAL,
+                 max_value=100, measure=True, help_text="In days, like 1.5"),
+        Question("permanently_excluded", "Has the child been permanently excluded this term?",
+                 QuestionType.YES_NO, choices=YES_NO, measure=True),
         Question(
             "reduced_timetable",
             "Is the child on a reduced timetable or in alternative provision?",
             QuestionType.YES_NO,
             choices=YES_NO,
+            measure=True,
         ),
         Question("attendance_actions", "What is being done about attendance", mandatory=False),
     ),
-)
+)  # fmt: skip
 
 ALTERNATIVE_PROVISION = Section(
     key="alternative_provision",
@@ -234,11 +468,17 @@ ALTERNATIVE_PROVISION = Section(
     owner=Owner.DESIGNATED_TEACHER,
     applies=_alternative_provision,
     applies_when="when the child is on a reduced timetable or in alternative provision",
+    checks=(alternative_provision_hours_fit,),
     questions=(
-        Question("arrangement", "The arrangement, hours and provider"),
+        Question("arrangement", "The arrangement and why it is needed"),
+        Question("alternative_provision_provider", "Alternative provision provider",
+                 QuestionType.TEXT, mandatory=False, measure=True,
+                 help_text="Leave blank for a reduced timetable at the school itself"),
+        Question("alternative_provision_hours", "Hours a week at the provider",
+                 QuestionType.DECIMAL, mandatory=False, max_value=40, measure=True),
         Question("return_plan", "The plan and date to return to full-time education"),
     ),
-)
+)  # fmt: skip
 
 ATTAINMENT = Section(
     key="attainment",
@@ -247,10 +487,10 @@ ATTAINMENT = Section(
     hint="Page 4",
     questions=(
         Question(
-            "attainment_by_subject",
-            "Attainment in each subject: current, expected and target",
-            help_text="One line a subject, for example: English: working towards / expected / "
-            "expected",
+            "results",
+            "Attainment in each subject",
+            QuestionType.ATTAINMENT,
+            help_text="On the scale of the child's stage",
         ),
         Question(
             "progress",
@@ -262,6 +502,12 @@ ATTAINMENT = Section(
                 ("below", "Below expected"),
             ),
         ),
+        Question(
+            "attainment_by_subject",
+            "Anything else about the child's attainment",
+            mandatory=False,
+            help_text="For example, other subjects, or a test the child sat",
+        ),
     ),
 )
 
@@ -270,14 +516,21 @@ NEEDS = Section(
     title="Special educational needs",
     owner=Owner.DESIGNATED_TEACHER,
     hint="Page 5",
+    checks=(sen_details_fit_status,),
     questions=(
+        Question("sen_status", "Special educational needs", QuestionType.CHOICE,
+                 choices=SEN_STATUSES, measure=True),
+        Question("sen_primary_need", "Primary need", QuestionType.CHOICE,
+                 choices=PRIMARY_NEEDS, mandatory=False, measure=True,
+                 help_text="Only for a child with SEN support or an EHC plan"),
+        Question("ehc_plan_review_date", "Date of the EHC plan's next annual review",
+                 QuestionType.DATE, mandatory=False, measure=True,
+                 help_text="Only for a child with an EHC plan"),
         Question(
             "sen_provision",
-            "Special educational needs and the support in place",
+            "The support in place",
             help_text="Say 'None' if the child has no identified needs",
         ),
-        Question("sdq_score", "Latest SDQ score (0 to 40)", QuestionType.NUMBER,
-                 mandatory=False, max_value=40),
     ),
 )  # fmt: skip
 
@@ -355,17 +608,9 @@ EYFS = Section(
     title="Early Years Foundation Stage",
     owner=Owner.DESIGNATED_TEACHER,
     hint="Where the child is in each area of learning",
-    questions=tuple(
-        Question(key, label, QuestionType.CHOICE, choices=EYFS_STAGES)
-        for key, label in (
-            ("communication_language", "Communication and language"),
-            ("physical", "Physical development"),
-            ("personal_social_emotional", "Personal, social and emotional development"),
-            ("literacy", "Literacy"),
-            ("mathematics", "Mathematics"),
-            ("understanding_world", "Understanding the world"),
-            ("expressive_arts", "Expressive arts and design"),
-        )
+    questions=(
+        Question("results", "Each area of learning", QuestionType.ATTAINMENT),
+        Question("next_steps", "The next steps in the child's learning", mandatory=False),
     ),
 )
 
@@ -381,11 +626,18 @@ PROVIDER_AND_COURSE = Section(
     title="Provider and course",
     owner=Owner.DESIGNATED_TEACHER,
     questions=(
-        Question("provider", "School, college or training provider", QuestionType.TEXT),
-        Question("course", "Course or programme, and its level", QuestionType.TEXT),
-        Question("attendance_percent", "Attendance this term so far (%)", QuestionType.PERCENT),
+        Question("eet_status", "Is the young person in education, employment or training?",
+                 QuestionType.CHOICE, choices=EET_STATUSES, measure=True),
+        Question("provider", "School, college, employer or training provider", QuestionType.TEXT,
+                 mandatory=False, measure=True),
+        Question("course", "Course or programme, and its level", QuestionType.TEXT,
+                 mandatory=False, measure=True),
+        Question("qualification_aim", "Qualification aimed for", QuestionType.TEXT,
+                 mandatory=False, measure=True, help_text="For example, A levels or a T level"),
+        Question("attendance_percent", "Attendance this term so far (%)", QuestionType.PERCENT,
+                 mandatory=False, measure=True),
     ),
-)
+)  # fmt: skip
 
 CAREERS = Section(
     key="careers",

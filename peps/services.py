@@ -14,6 +14,7 @@ from audit.services import audit_changes, audit_record
 from children.models import Child
 
 from .clock.deadlines import due_for_pep
+from .education import education_record_sync, section_problems
 from .models import (
     Pep,
     ReminderPreference,
@@ -106,6 +107,7 @@ def pep_opened(*, pep: Pep, actor: User | None, previous: Pep | None) -> Pep:
             TargetReview(pep=pep, target=target)
             for target in previous.targets.exclude(review__isnull=False)
         )
+    education_record_sync(pep=pep)  # what was carried forward (the SDQ, say)
     audit_record(
         actor=actor,
         action="pep.started",
@@ -130,6 +132,7 @@ def pep_change_kind(*, pep: Pep, actor: User, kind: str) -> Pep:
     # Answers carried from last term stay only where the new kind asks the same section.
     keep = [s.key for s in sections_for(pep.kind)]
     pep.answers.filter(carried_forward=True).exclude(section_key__in=keep).delete()
+    education_record_sync(pep=pep)
     audit_record(
         actor=actor, action="pep.kind_changed", child=pep.child, obj=pep,
         changes={"kind": [before, pep.kind]},
@@ -157,6 +160,9 @@ def section_save(
         raise EditConflict()
     known = {q.key for q in section.questions}
     cleaned = {key: value for key, value in answers.items() if key in known}
+    problems = section_problems(pep, section, cleaned)
+    if problems:
+        raise ValidationError(problems)
     changes = audit_changes(row.answers, cleaned)
     row.answers = cleaned
     row.version += 1
@@ -164,6 +170,7 @@ def section_save(
     row.saved_by = actor
     row.saved_at = timezone.now()
     row.save()
+    education_record_sync(pep=pep)
     audit_record(
         actor=actor,
         action="pep.section_saved",

@@ -16,6 +16,7 @@ from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
 from children.selectors import child_get_for_user
 
 from . import policy, selectors, services, workflow
+from .education import pep_scale
 from .forms import (
     CommentForm,
     KindForm,
@@ -130,12 +131,14 @@ def _section_page(request, pep, section, *, comment_form=None):
     form = None
     conflict = False
     posting_answers = request.method == "POST" and comment_form is None
+    scale = pep_scale(pep)
     if can_edit:
         form = SectionForm(
             request.POST if posting_answers else None,
             section=section,
             answers=saved,
             version=row.version if row else 0,
+            scale=scale,
         )
     elif posting_answers:
         raise PermissionDenied
@@ -155,7 +158,9 @@ def _section_page(request, pep, section, *, comment_form=None):
             saved = row.answers
             data = request.POST.copy()
             data["version"] = row.version
-            form = SectionForm(data, section=section, answers=saved, version=row.version)
+            form = SectionForm(
+                data, section=section, answers=saved, version=row.version, scale=scale
+            )
             form.is_valid()
             form.add_error(None, error)
         except ValidationError as error:
@@ -170,6 +175,7 @@ def _section_page(request, pep, section, *, comment_form=None):
         "form": form,
         "conflict": conflict,
         "saved": [(q, saved.get(q.key)) for q in section.questions],
+        "scale": scale,
         "comments": pep.comments.filter(section_key=section.key).select_related("author"),
         "comment_form": comment_form
         or (CommentForm() if policy.can_comment(capacity, pep) else None),

@@ -27,9 +27,10 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from children.models import Period
 from children.school_year import year_group_label
 
+from ..education import attainment_text, pep_scale
 from ..models import Pep, QualityReview, Target
 from ..progress import pep_progress
-from ..sections import SIGN_OFF, Kind, Question, QuestionType, Section, sections_for
+from ..sections import SIGN_OFF, Kind, Question, QuestionType, Scale, Section, sections_for
 
 PRINT_ROOT = (Path(__file__).parent / "print").resolve()
 TEMPLATE = "peps/print/pep.html"
@@ -101,10 +102,13 @@ class PrintedSection:
         return self.section.owner.label
 
 
-def answer_text(question: Question, value) -> str:
-    """An answer as a reader should see it: choices by their label, dates in words."""
+def answer_text(question: Question, value, scale: Scale | None = None) -> str:
+    """An answer as a reader should see it: choices by their label, dates in words, attainment
+    a line a subject."""
     if value is None or str(value).strip() == "":
         return ""
+    if question.type == QuestionType.ATTAINMENT:
+        return attainment_text(scale, value)
     if question.choices:
         return dict(question.choices).get(value, str(value))
     if question.type == QuestionType.DATE:
@@ -118,10 +122,10 @@ def answer_text(question: Question, value) -> str:
 
 
 def _is_long(question: Question) -> bool:
-    return question.type == QuestionType.TEXTAREA
+    return question.type in (QuestionType.TEXTAREA, QuestionType.ATTAINMENT)
 
 
-def _printed_sections(progress, ratings: dict) -> list[PrintedSection]:
+def _printed_sections(progress, ratings: dict, scale: Scale | None) -> list[PrintedSection]:
     answers = progress.facts.answers
     return [
         PrintedSection(
@@ -129,7 +133,7 @@ def _printed_sections(progress, ratings: dict) -> list[PrintedSection]:
             questions=tuple(
                 PrintedQuestion(
                     label=q.label,
-                    answer=answer_text(q, answers.get(item.section.key, {}).get(q.key)),
+                    answer=answer_text(q, answers.get(item.section.key, {}).get(q.key), scale),
                     long=_is_long(q),
                 )
                 for q in item.section.questions
@@ -200,7 +204,7 @@ def pep_print_context(pep: Pep, *, draft: bool) -> dict:
         "year_group": year_group_label(child.year_group(on=pep.term.start_date)),
         "school": enrolment.school if enrolment else None,
         "social_worker": allocation.social_worker if allocation else None,
-        "sections": _printed_sections(progress, ratings),
+        "sections": _printed_sections(progress, ratings, pep_scale(pep)),
         "targets": list(pep.targets.all()),
         "reviews": list(progress.facts.reviews),
         "meetings": meetings,

@@ -14,6 +14,7 @@ from children.models import (
     ChildUserObjectPermission,
     Enrolment,
     Placement,
+    PlannedSchoolMove,
     SocialWorkerAllocation,
 )
 from children.upn import upn_check_letter
@@ -151,3 +152,23 @@ class ChildGroupObjectPermissionFactory(factory.django.DjangoModelFactory):
     permission = factory.LazyFunction(
         lambda: Permission.objects.get(content_type__app_label="children", codename="view_child")
     )
+
+
+class PlannedSchoolMoveFactory(_ServiceFactory):
+    """A move known in advance, planned through the service."""
+
+    class Meta:
+        model = PlannedSchoolMove
+
+    child = factory.SubFactory(ChildFactory)
+    school = factory.SubFactory(SchoolFactory)
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+    actor = factory.SubFactory(
+        UserFactory,
+        role=Role.VIRTUAL_SCHOOL_OFFICER,
+        virtual_school=factory.SelfAttribute("..child.virtual_school"),
+    )
+
+    @staticmethod
+    def _service(**kwargs):
+        return services.school_move_plan(**kwargs)

@@ -4,9 +4,12 @@ import factory
 from django.utils import timezone
 
 from peps.models import (
+    AttainmentResult,
+    EducationRecord,
     Pep,
     PepSettings,
     QualityReview,
+    ReminderPreference,
     SectionAnswer,
     SectionComment,
     SignedOffCopy,
@@ -132,3 +135,42 @@ class SignedOffCopyFactory(factory.django.DjangoModelFactory):
         model = SignedOffCopy
 
     pep = factory.SubFactory(SignedOffPepFactory)
+
+
+class ReminderPreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReminderPreference
+
+    user = factory.SubFactory(UserFactory)
+    frequency = ReminderPreference.Frequency.WEEKLY
+
+
+class EducationRecordFactory(factory.django.DjangoModelFactory):
+    """Typed figures as `peps.education` would copy them from a PEP's answers."""
+
+    class Meta:
+        model = EducationRecord
+
+    pep = factory.SubFactory(DraftPepFactory)
+    child = factory.SelfAttribute("pep.child")
+    term = factory.SelfAttribute("pep.term")
+    possible_sessions = 120
+    attended_sessions = 110
+    authorised_absence_sessions = 6
+    unauthorised_absence_sessions = 4
+    attendance_percent = "91.7"
+    persistently_absent = False
+    severely_absent = False
+
+
+class AttainmentResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AttainmentResult
+
+    pep = factory.SubFactory(DraftPepFactory)
+    child = factory.SelfAttribute("pep.child")
+    term = factory.SelfAttribute("pep.term")
+    scale = "gcse"
+    subject = "Maths"
+    current = "4"
+    current_rank = 3

@@ -48,11 +48,11 @@ def test_bad_input_in_a_section_is_shown_by_its_field_and_the_rest_kept(client, 
     client.force_login(world.designated_teacher)
     html = client.post(
         reverse("peps:section", args=[pep.pk, "attendance"]),
-        {"version": 0, "attendance_percent": "120", "suspension_days": "two",
+        {"version": 0, "possible_sessions": "-3", "suspensions": "two",
          "attendance_actions": "Morning check-ins"},
     ).content.decode()  # fmt: skip
-    assert '<a href="#id_attendance_percent">Enter a percentage from 0 to 100</a>' in html
-    assert '<a href="#id_suspension_days">Enter a whole number, like 2</a>' in html
+    assert '<a href="#id_possible_sessions">Enter 0 or more</a>' in html
+    assert '<a href="#id_suspensions">Enter a whole number, like 2</a>' in html
     assert "Morning check-ins" in html
     assert not SectionAnswer.objects.filter(pep=pep, section_key="attendance").exists()
 
@@ -61,10 +61,10 @@ def test_a_partly_answered_section_saves(client, world, pep):
     client.force_login(world.designated_teacher)
     client.post(
         reverse("peps:section", args=[pep.pk, "attendance"]),
-        {"version": 0, "attendance_percent": "96.5"},
+        {"version": 0, "possible_sessions": "96"},
     )
     row = SectionAnswer.objects.get(pep=pep, section_key="attendance")
-    assert row.answers == {"attendance_percent": "96.5"}
+    assert row.answers == {"possible_sessions": 96}
 
 
 def test_a_target_is_added_with_its_pp_plus(client, world, pep):

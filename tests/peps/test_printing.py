@@ -134,7 +134,8 @@ def test_a_draft_says_so_on_every_page(pep, world):
 def test_answers_read_as_words(signed_off_pep):
     text = pdf_text(printing.pep_pdf(signed_off_pep, draft=False))
     assert "Is a change of school planned? No" in text  # a yes/no by its label
-    assert "Attendance this term so far (%) 94.5%" in text
+    assert "Sessions possible this term so far 120" in text
+    assert "English language: now Grade 4" in text  # attainment a line a subject
     assert (
         "Year group "
         + year_group_label(signed_off_pep.child.year_group(on=signed_off_pep.term.start_date))
