@@ -37,8 +37,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 ROLE_HOME: dict[str, str] = {
     Role.SOCIAL_WORKER: "children:caseload",
     Role.DESIGNATED_TEACHER: "children:school_children",
-    Role.VIRTUAL_SCHOOL_OFFICER: "children:virtual_school_children",
-    Role.VIRTUAL_SCHOOL_HEAD: "children:virtual_school_children",
+    Role.VIRTUAL_SCHOOL_OFFICER: "reporting:dashboard",
+    Role.VIRTUAL_SCHOOL_HEAD: "reporting:dashboard",
     Role.CARER: "children:carer_home",
     Role.REVIEWING_OFFICER: "children:reviewing",
     Role.SYSTEM_ADMINISTRATOR: "accounts:administration",
@@ -52,6 +52,7 @@ ROLE_NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
         ("PEP deadlines", "peps:deadlines"),
     ),
     Role.VIRTUAL_SCHOOL_OFFICER: (
+        ("Dashboard", "reporting:dashboard"),
         ("All children", "children:virtual_school_children"),
         ("PEP deadlines", "peps:deadlines"),
         ("Quality assurance", "peps:quality_queue"),
@@ -59,6 +60,7 @@ ROLE_NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
         ("Term dates", "peps:calendar"),
     ),
     Role.VIRTUAL_SCHOOL_HEAD: (
+        ("Dashboard", "reporting:dashboard"),
         ("All children", "children:virtual_school_children"),
         ("PEP deadlines", "peps:deadlines"),
         ("Quality assurance", "peps:quality_queue"),

@@ -306,8 +306,16 @@ class ChildSearchForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, schools, social_workers, key_stages, **kwargs):
+    def __init__(self, *args, schools, social_workers, key_stages, extra_filters=(), user=None,
+                 **kwargs):  # fmt: skip
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
         self.fields["social_worker"].queryset = social_workers
         self.fields["key_stage"].choices = [("", "Any key stage")] + [(k, k) for k in key_stages]
+        # Filters the apps built on this one add (the PEP's state and rating, a term, ...).
+        for list_filter in extra_filters:
+            self.fields[list_filter.key] = forms.ChoiceField(
+                label=list_filter.label,
+                choices=[("", "Any")] + list(list_filter.choices(user)),
+                required=False,
+            )

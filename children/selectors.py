@@ -1,6 +1,7 @@
 """Reads of children, always scoped to the person asking."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -143,6 +144,27 @@ def born_in_year_group(year_groups, *, today: date | None = None) -> Q:
     )
 
 
+@dataclass(frozen=True)
+class ListFilter:
+    """A filter of the Virtual School's list that an app built on this one adds (the state of
+    the term's PEP, a dashboard figure such as persistent absence). This app knows only its
+    label, its choices and the condition it puts on children, so the list stays one page
+    while the apps above decide what their filters mean."""
+
+    key: str
+    label: str
+    choices: Callable[[User], list[tuple[str, str]]]
+    condition: Callable[[str, User, dict[str, str]], Q]  # (value, person, every value) -> Q
+
+
+LIST_FILTERS: dict[str, ListFilter] = {}
+
+
+def register_list_filter(list_filter: ListFilter) -> None:
+    """Called from an app's `AppConfig.ready`; registering a key again replaces it."""
+    LIST_FILTERS[list_filter.key] = list_filter
+
+
 @dataclass
 class ChildFilters:
     search: str = ""
@@ -151,6 +173,8 @@ class ChildFilters:
     year_group: int | None = None
     key_stage: str = ""
     sen_status: str = ""
+    # Values of the registered filters, by key (see `ListFilter`).
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 def children_of_virtual_school(*, user: User, filters: ChildFilters) -> QuerySet[Child]:
@@ -179,6 +203,9 @@ def children_of_virtual_school(*, user: User, filters: ChildFilters) -> QuerySet
         children = children.filter(born_in_year_group(KEY_STAGES[filters.key_stage]))
     if filters.sen_status:
         children = children.filter(sen_status=filters.sen_status)
+    for key, value in filters.extra.items():
+        if value and key in LIST_FILTERS:
+            children = children.filter(LIST_FILTERS[key].condition(value, user, filters.extra))
     return with_current_details(children)
 
 

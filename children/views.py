@@ -62,6 +62,8 @@ def virtual_school_children(request):
         .order_by("name"),
         social_workers=selectors.social_workers_of(virtual_school_id),
         key_stages=list(selectors.KEY_STAGES),
+        extra_filters=selectors.LIST_FILTERS.values(),
+        user=request.user,
     )
     # Each filter that is valid applies; an invalid one (a stale link, say) is left out alone.
     form.is_valid()
@@ -73,6 +75,7 @@ def virtual_school_children(request):
         year_group=data.get("year_group"),
         key_stage=data.get("key_stage", ""),
         sen_status=data.get("sen_status", ""),
+        extra={key: data.get(key, "") for key in selectors.LIST_FILTERS},
     )
     children = selectors.children_of_virtual_school(user=request.user, filters=filters)
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "peps",
     "meetings",
     "funding",
+    "reporting",
     # Last: the project itself, for commands that span every app (seed_demo).
     "pep_portal",
 ]

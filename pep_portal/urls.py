@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("peps.urls")),
     path("", include("meetings.urls")),
     path("", include("funding.urls")),
+    path("", include("reporting.urls")),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="pages/accessibility.html"),

@@ -1,0 +1,216 @@
+"""The Virtual School dashboard's figures, as database aggregates in a fixed number of queries.
+
+The cohort is the Virtual School's list with the dashboard's filters (`children_of_virtual_school`,
+the same function the list uses), and each count is of the children meeting one of
+`conditions.FIGURES`, so every figure links to the list showing exactly those children.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Avg, Count, Min, Q, Sum
+from django.urls import reverse
+
+from accounts.models import User
+from children.selectors import (
+    KEY_STAGES,
+    ChildFilters,
+    born_in_year_group,
+    children_of_virtual_school,
+)
+from funding.models import Payment, PpPlusRequest
+from funding.services import financial_year_of
+from peps.models import Pep, Term
+
+from .conditions import AREAS, FIGURES, pep_in_state, pep_rated, term_records
+from .filters import chosen_term, person_terms
+from .periods import year_label
+
+# The list's own filters that the dashboard offers, and carries into every link.
+DASHBOARD_KEYS = ("term", "pep_state", "qa_rating", "key_stage", "social_worker", "school", "area")
+COMMITTED = (PpPlusRequest.Decision.APPROVED, PpPlusRequest.Decision.PART_APPROVED)
+
+
+@dataclass(frozen=True)
+class Count_:
+    """One figure: how many, of how many, and the list of the children behind it."""
+
+    label: str
+    count: int
+    of: int | None = None
+    link: str = ""
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.count / self.of) if self.of else None
+
+
+@dataclass
+class Dashboard:
+    term: Term | None
+    terms: list[Term]
+    academic_year: int | None
+    values: dict[str, str]
+    cohort: Count_ | None = None
+    key_stages: list[Count_] = field(default_factory=list)
+    areas: list[Count_] = field(default_factory=list)
+    compliance: list[Count_] = field(default_factory=list)
+    waiting_longest_days: int | None = None
+    ratings: list[tuple[Term, list[Count_]]] = field(default_factory=list)
+    attendance: list[Count_] = field(default_factory=list)
+    average_attendance: Decimal | None = None
+    attendance_recorded: int = 0
+    exclusions: list[Count_] = field(default_factory=list)
+    suspension_days: Decimal | None = None
+    post_16: list[Count_] = field(default_factory=list)
+    ppplus: dict = field(default_factory=dict)
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.academic_year) if self.academic_year is not None else ""
+
+
+def _list_link(values: dict[str, str], **more) -> str:
+    query = {k: v for k, v in {**values, **more}.items() if v not in (None, "")}
+    return reverse("children:virtual_school_children") + "?" + urlencode(query)
+
+
+def child_filters(values: dict[str, str]) -> ChildFilters:
+    """The list's filters from the dashboard's values (ids already checked by the form)."""
+    extra = {key: values.get(key, "") for key in ("term", "pep_state", "qa_rating", "area")}
+    return ChildFilters(
+        key_stage=values.get("key_stage", ""),
+        school_id=int(values["school"]) if values.get("school") else None,
+        social_worker_id=int(values["social_worker"]) if values.get("social_worker") else None,
+        extra=extra,
+    )
+
+
+def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
+    term = chosen_term(user, values, today)
+    terms = person_terms(user)
+    values = {**values, "term": str(term.pk) if term else ""}
+    board = Dashboard(
+        term=term, terms=terms, academic_year=term.academic_year if term else None, values=values
+    )
+    if term is None:
+        return board
+    cohort = children_of_virtual_school(user=user, filters=child_filters(values)).order_by()
+    conditions = {key: figure.condition(term, today) for key, figure in FIGURES.items()}
+    stages = {name: born_in_year_group(years, today=today) for name, years in KEY_STAGES.items()}
+    virtual_school = user.virtual_school
+    areas = {key: make(virtual_school) for key, (_, make) in AREAS.items()}
+    counts = cohort.aggregate(
+        total=Count("pk"),
+        in_term=Count("pk", filter=Q(pk__in=_term_children(term))),
+        signed_off=Count("pk", filter=pep_in_state(term, Pep.State.SIGNED_OFF)),
+        **{f"figure_{key}": Count("pk", filter=q) for key, q in conditions.items()},
+        **{f"stage_{i}": Count("pk", filter=q) for i, q in enumerate(stages.values())},
+        **{f"area_{key}": Count("pk", filter=q) for key, q in areas.items()},
+    )
+    total = counts["total"]
+    link = lambda **more: _list_link(values, **more)  # noqa: E731
+    board.cohort = Count_("Children in care during the term", total, link=link())
+    board.key_stages = [
+        Count_(name, counts[f"stage_{i}"], total, link(key_stage=name))
+        for i, name in enumerate(stages)
+    ]
+    board.areas = [
+        Count_(label, counts[f"area_{key}"], total, link(area=key))
+        for key, (label, _) in AREAS.items()
+    ]
+    figure = lambda key, of: Count_(  # noqa: E731
+        FIGURES[key].label, counts[f"figure_{key}"], of, link(figure=key)
+    )
+    overdue = counts["figure_overdue"]
+    first_pep_total = counts["figure_first_pep_on_time"] + counts["figure_first_pep_late"]
+    board.compliance = [
+        Count_("With an in-date PEP", total - overdue, total, link()),
+        figure("overdue", total),
+        Count_("The term's PEP signed off", counts["signed_off"], counts["in_term"],
+               link(pep_state=Pep.State.SIGNED_OFF)),
+        figure("waiting_qa", total),
+        figure("first_pep_on_time", first_pep_total),
+        figure("first_pep_late", first_pep_total),
+    ]  # fmt: skip
+    waiting_since = Pep.objects.filter(
+        state=Pep.State.SUBMITTED, child__in=cohort.values("pk")
+    ).aggregate(oldest=Min("submitted_at"))["oldest"]
+    board.waiting_longest_days = (today - waiting_since.date()).days if waiting_since else None
+    board.ratings = _ratings(user, values, terms, term, today)
+
+    records = term_records(term).filter(child__in=cohort.values("pk"))
+    typed = records.aggregate(
+        average=Avg("attendance_percent"),
+        recorded=Count("pk", filter=Q(attendance_percent__isnull=False)),
+        suspension_days=Sum("suspension_days"),
+        post_16=Count("pk", filter=~Q(eet_status="")),
+    )
+    board.average_attendance = (
+        Decimal(typed["average"]).quantize(Decimal("0.1")) if typed["average"] is not None else None
+    )
+    board.attendance_recorded = typed["recorded"]
+    board.attendance = [
+        figure("persistent_absence", typed["recorded"]),
+        figure("severe_absence", typed["recorded"]),
+    ]
+    board.exclusions = [figure("suspended", total), figure("permanently_excluded", total)]
+    board.suspension_days = typed["suspension_days"]
+    board.post_16 = [figure("neet", typed["post_16"])]
+    board.ppplus = _ppplus(cohort, term)
+    return board
+
+
+def _term_children(term: Term):
+    return Pep.objects.filter(term=term).values("child")
+
+
+def _ratings(user, values, terms, term, today) -> list[tuple[Term, list[Count_]]]:
+    """Quality ratings of each term of the academic year: signed-off PEPs by overall rating."""
+    year_terms = [t for t in terms if t.academic_year == term.academic_year]
+    others = {**values, "term": ""}
+    children = children_of_virtual_school(user=user, filters=child_filters(others)).order_by()
+    ratings = [rating for rating, _ in Pep.Rating.choices]
+    counts = children.aggregate(
+        **{
+            f"t{t.pk}_{rating}": Count("pk", filter=pep_rated(t, rating))
+            for t in year_terms
+            for rating in ratings
+        }
+    )
+    return [
+        (
+            t,
+            [
+                Count_(
+                    label,
+                    counts[f"t{t.pk}_{rating}"],
+                    link=_list_link(values, term=str(t.pk), qa_rating=rating),
+                )
+                for rating, label in Pep.Rating.choices
+            ],
+        )
+        for t in year_terms
+    ]
+
+
+def _ppplus(cohort, term: Term) -> dict:
+    """PP+ committed and paid in the financial year the term starts in, for these children."""
+    year = financial_year_of(term.start_date)
+    start, end = date(year, 4, 1), date(year + 1, 3, 31)
+    committed = PpPlusRequest.objects.filter(
+        decision__in=COMMITTED,
+        decided_on__range=(start, end),
+        target__pep__child__in=cohort.values("pk"),
+    ).aggregate(total=Sum("approved_amount"), count=Count("pk"))
+    paid = Payment.objects.filter(
+        paid_on__range=(start, end), request__target__pep__child__in=cohort.values("pk")
+    ).aggregate(total=Sum("amount"))
+    return {
+        "financial_year": f"April {year} to March {year + 1}",
+        "committed": committed["total"] or Decimal(0),
+        "requests": committed["count"],
+        "paid": paid["total"] or Decimal(0),
+    }

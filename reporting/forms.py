@@ -1,0 +1,91 @@
+"""The dashboard's filters: the same keys as the Virtual School's list, so links carry them."""
+
+from django import forms
+from django.utils import timezone
+
+from accounts.models import School, User
+from children.selectors import KEY_STAGES
+from peps.models import Pep
+
+from .conditions import AREAS
+from .periods import academic_years, year_label
+
+
+class DashboardForm(forms.Form):
+    """Sent by GET; an unknown value is ignored (a stale link), never a 500."""
+
+    academic_year = forms.TypedChoiceField(label="Academic year", coerce=int, required=False)
+    term = forms.ChoiceField(label="Term", required=False)
+    pep_state = forms.ChoiceField(
+        label="The term's PEP", choices=[("", "Any")] + Pep.State.choices, required=False
+    )
+    qa_rating = forms.ChoiceField(
+        label="Quality rating", choices=[("", "Any")] + Pep.Rating.choices, required=False
+    )
+    key_stage = forms.ChoiceField(
+        label="Key stage", choices=[("", "Any")] + [(k, k) for k in KEY_STAGES], required=False
+    )
+    social_worker = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Any"
+    )
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(), required=False, empty_label="Any"
+    )
+    area = forms.ChoiceField(
+        label="School's area",
+        choices=[("", "Any")] + [(k, label) for k, (label, _) in AREAS.items()],
+        required=False,
+    )
+
+    def __init__(self, *args, terms, schools, social_workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.terms = terms
+        self.fields["academic_year"].choices = [("", "The current one")] + [
+            (year, year_label(year)) for year in academic_years(terms)
+        ]
+        self.fields["term"].choices = [("", "The current one")] + [
+            (str(term.pk), str(term)) for term in reversed(terms)
+        ]
+        self.fields["school"].queryset = schools
+        self.fields["social_worker"].queryset = social_workers
+
+    def values(self) -> dict[str, str]:
+        """The valid filters as the list takes them; a term outside the chosen year gives way
+        to that year's latest term that has started (or its first)."""
+        self.is_valid()
+        data = self.cleaned_data
+        values = {
+            "pep_state": data.get("pep_state", ""),
+            "qa_rating": data.get("qa_rating", ""),
+            "key_stage": data.get("key_stage", ""),
+            "social_worker": str(data["social_worker"].pk) if data.get("social_worker") else "",
+            "school": str(data["school"].pk) if data.get("school") else "",
+            "area": data.get("area", ""),
+            "term": data.get("term", ""),
+        }
+        year = data.get("academic_year")
+        if year:
+            in_year = [t for t in self.terms if t.academic_year == year]
+            if in_year and values["term"] not in {str(t.pk) for t in in_year}:
+                started = [t for t in in_year if t.start_date <= timezone.localdate()]
+                values["term"] = str((started or in_year)[-1 if started else 0].pk)
+        return values
+
+
+class AnnualReportForm(forms.Form):
+    academic_year = forms.TypedChoiceField(label="Academic year", coerce=int, required=False)
+    published = forms.BooleanField(
+        label="For publication: counts under 5 read \u201cfewer than 5\u201d", required=False
+    )
+
+    def __init__(self, *args, terms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = academic_years(terms)
+        self.fields["academic_year"].choices = [(y, year_label(y)) for y in self.years]
+
+    def default_year(self) -> int:
+        """The last academic year that has ended, else the current one."""
+        today = timezone.localdate()
+        current = today.year if today.month >= 9 else today.year - 1
+        ended = [year for year in self.years if year < current]
+        return (ended or self.years or [current])[0]

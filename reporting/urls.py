@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("virtual-school/", views.dashboard, name="dashboard"),
+    path("virtual-school/annual-report/", views.annual, name="annual"),
+    path("virtual-school/annual-report.xlsx", views.annual_xlsx, name="annual_xlsx"),
+    path("virtual-school/annual-report.pdf", views.annual_pdf, name="annual_pdf"),
+]

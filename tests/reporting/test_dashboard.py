@@ -1,0 +1,110 @@
+"""The Virtual School dashboard: who sees it, that its figures are the children behind them,
+and that it costs the same number of queries whatever the size of the Virtual School."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+
+from children.selectors import ChildFilters, children_of_virtual_school
+from reporting.figures import dashboard
+from tests.reporting.conftest import make_children
+
+URL = reverse("reporting:dashboard")
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("vs_officer", 200),
+        ("vs_head", 200),
+        ("other_vs_officer", 200),  # their own Virtual School's dashboard, not this one's
+        ("allocated_social_worker", 403),
+        ("designated_teacher", 403),
+        ("carer", 403),
+        ("reviewing_officer", 403),
+        ("anonymous", 302),
+    ],
+)
+def test_the_dashboard_is_for_virtual_school_staff(as_persona, terms, persona, status):
+    assert as_persona(persona).get(URL).status_code == status
+
+
+def test_virtual_school_staff_start_on_the_dashboard(client, world):
+    client.force_login(world.vs_head)
+    assert client.get(reverse("home")).url == URL
+
+
+def test_another_councils_staff_count_none_of_these_children(world, terms, cohort):
+    from django.utils import timezone
+
+    board = dashboard(user=world.other_vs_officer, values={}, today=timezone.localdate())
+    assert board.cohort is None or board.cohort.count == 0
+
+
+def _status_count(html: str) -> int:
+    found = re.search(r'role="status">(\d+) child', html)
+    return int(found.group(1)) if found else 0
+
+
+def test_every_figure_links_to_exactly_the_children_it_counts(client, world, terms, cohort):
+    from django.utils import timezone
+
+    client.force_login(world.vs_officer)
+    assert client.get(URL).status_code == 200
+    board = dashboard(user=world.vs_officer, values={}, today=timezone.localdate())
+    figures = [
+        board.cohort, *board.key_stages, *board.areas, *board.compliance, *board.attendance,
+        *board.exclusions, *board.post_16, *(f for _, row in board.ratings for f in row),
+    ]  # fmt: skip
+    assert board.cohort.count == 8  # the world's two children and six more
+    assert sum(f.count for f in board.key_stages) == board.cohort.count
+    checked = 0
+    for figure in figures:
+        if figure.label == "With an in-date PEP":
+            continue  # the cohort less the overdue: both are checked on their own
+        listed = _status_count(client.get(figure.link).content.decode())
+        assert listed == figure.count, (figure.label, figure.link)
+        checked += 1
+    assert checked >= 20
+    assert any(f.count for f in board.compliance)  # the data is not all zeros
+    signed_off = next(f for f in board.compliance if f.label == "The term's PEP signed off")
+    assert signed_off.count == 2  # two of the six were signed off this term
+
+
+def test_filters_narrow_the_figures_and_bad_values_are_ignored(client, world, terms, cohort):
+    client.force_login(world.vs_officer)
+    html = client.get(URL, {"key_stage": "Key stage 2"}).content.decode()
+    assert "with these filters" in html
+    response = client.get(
+        URL, {"term": "999999", "school": "abc", "pep_state": "<script>", "academic_year": "x"}
+    )
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode()
+
+
+def test_a_filtered_figure_keeps_its_filters_in_the_link(world, terms, cohort):
+    from django.utils import timezone
+
+    values = {"key_stage": "Key stage 2", "pep_state": "submitted"}
+    board = dashboard(user=world.vs_officer, values=values, today=timezone.localdate())
+    query = parse_qs(urlsplit(board.compliance[1].link).query)
+    assert query["key_stage"] == ["Key stage 2"] and query["pep_state"] == ["submitted"]
+    filters = ChildFilters(key_stage="Key stage 2", extra={"pep_state": "submitted",
+                                                           "term": values.get("term", "")})  # fmt: skip
+    listed = children_of_virtual_school(user=world.vs_officer, filters=filters).count()
+    assert board.cohort.count == listed
+
+
+def test_the_dashboard_costs_the_same_queries_at_two_sizes(
+    client, world, terms, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    client.force_login(world.vs_officer)
+    make_children(world, 2, django_capture_on_commit_callbacks)
+    client.get(URL)  # warm the session and the permission caches
+    with django_assert_max_num_queries(18) as small:
+        client.get(URL)
+    make_children(world, 7, django_capture_on_commit_callbacks)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(URL)
