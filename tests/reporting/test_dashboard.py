@@ -91,8 +91,8 @@ def test_a_filtered_figure_keeps_its_filters_in_the_link(world, terms, cohort):
     board = dashboard(user=world.vs_officer, values=values, today=timezone.localdate())
     query = parse_qs(urlsplit(board.compliance[1].link).query)
     assert query["key_stage"] == ["Key stage 2"] and query["pep_state"] == ["submitted"]
-    filters = ChildFilters(key_stage="Key stage 2", extra={"pep_state": "submitted",
-                                                           "term": values.get("term", "")})  # fmt: skip
+    extra = {"pep_state": "submitted", "term": values.get("term", "")}
+    filters = ChildFilters(key_stage="Key stage 2", extra=extra)
     listed = children_of_virtual_school(user=world.vs_officer, filters=filters).count()
     assert board.cohort.count == listed
 
