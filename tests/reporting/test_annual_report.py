@@ -86,8 +86,13 @@ def test_the_pdf_is_tagged_and_holds_every_table(client, world, terms, cohort):
     response = client.get(PDF, {"academic_year": _year(terms), "published": "on"})
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
-    titles = ("The children looked after", "PEP timeliness", "Attainment",
-              "Post-16 education, employment or training", "Pupil Premium Plus by term")  # fmt: skip
+    titles = (
+        "The children looked after",
+        "PEP timeliness",
+        "Attainment",
+        "Post-16 education, employment or training",
+        "Pupil Premium Plus by term",
+    )
     for title in titles:
         assert title in text
     assert 'pdfuaid:part="1"' in pdf_xmp(response.content)
