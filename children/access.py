@@ -25,7 +25,15 @@ from django.utils import timezone
 from accounts.roles import school_staff_group_name, virtual_school_staff_group_name
 from audit.services import audit_record
 
-from .models import Child, ChildGroupObjectPermission, ChildUserObjectPermission
+from .models import (
+    AccessGrant,
+    Child,
+    ChildGroupObjectPermission,
+    ChildUserObjectPermission,
+    Enrolment,
+    Placement,
+    SocialWorkerAllocation,
+)
 
 VIEW = "view_child"
 CHANGE = "change_child"
@@ -61,30 +69,59 @@ def _permissions() -> dict[str, Permission]:
     return {permission.codename: permission for permission in rows}
 
 
-def _wanted_user_rows(child: Child, today: date) -> dict[tuple[int, str], date | None]:
-    """(user id, permission) → expiry (None: while the fact lasts)."""
-    wanted: dict[tuple[int, str], date | None] = {}
-    for allocation in child.allocations.filter(end_date__isnull=True):
-        wanted[(allocation.social_worker_id, VIEW)] = None
-    for placement in child.placements.filter(end_date__isnull=True).prefetch_related("carers"):
-        for carer in placement.carers.all():
-            wanted[(carer.pk, SIGNED_OFF_PEPS)] = None
-    live_grants = child.access_grants.filter(revoked_at__isnull=True, expires_on__gte=today)
-    for grant in live_grants:
-        key = (grant.grantee_id, VIEW)
+def _groups_named(names: set[str]) -> dict[str, int]:
+    """The ids of these groups, creating any that do not exist yet."""
+    found = dict(Group.objects.filter(name__in=names).values_list("name", "pk"))
+    missing = names - found.keys()
+    if missing:
+        Group.objects.bulk_create([Group(name=name) for name in missing], ignore_conflicts=True)
+        found.update(Group.objects.filter(name__in=missing).values_list("name", "pk"))
+    return found
+
+
+def wanted_rows(
+    child_ids, today: date
+) -> tuple[dict[int, dict[tuple[int, str], date | None]], dict[int, set[tuple[int, str]]]]:
+    """The rule, for any number of children in a fixed number of queries: for each child, the
+    user rows ((user id, permission) -> expiry, None while the fact lasts) and the group rows
+    ((group id, permission)) the facts call for."""
+    child_ids = list(child_ids)
+    users: dict[int, dict[tuple[int, str], date | None]] = {pk: {} for pk in child_ids}
+    for child_id, user_id in SocialWorkerAllocation.objects.filter(
+        child_id__in=child_ids, end_date__isnull=True
+    ).values_list("child_id", "social_worker_id"):
+        users[child_id][(user_id, VIEW)] = None
+    for child_id, user_id in Placement.carers.through.objects.filter(
+        placement__child_id__in=child_ids, placement__end_date__isnull=True
+    ).values_list("placement__child_id", "user_id"):
+        users[child_id][(user_id, SIGNED_OFF_PEPS)] = None
+    for child_id, user_id, expires_on in AccessGrant.objects.filter(
+        child_id__in=child_ids, revoked_at__isnull=True, expires_on__gte=today
+    ).values_list("child_id", "grantee_id", "expires_on"):
+        key = (user_id, VIEW)
+        wanted = users[child_id]
         if key in wanted and wanted[key] is None:
             continue  # a standing fact outlasts any grant
-        wanted[key] = max(filter(None, [wanted.get(key), grant.expires_on]))
-    return wanted
-
-
-def _wanted_group_rows(child: Child) -> set[tuple[int, str]]:
-    names = {virtual_school_staff_group_name(child.virtual_school_id): VIRTUAL_SCHOOL_PERMISSIONS}
-    current = child.enrolments.filter(end_date__isnull=True).first()
-    if current is not None:
-        names[school_staff_group_name(current.school_id)] = (VIEW,)
-    groups = {name: Group.objects.get_or_create(name=name)[0] for name in names}
-    return {(groups[name].pk, codename) for name, codes in names.items() for codename in codes}
+        wanted[key] = max(filter(None, [wanted.get(key), expires_on]))
+    names: dict[int, dict[str, tuple[str, ...]]] = {}
+    for child_id, virtual_school_id in Child.objects.filter(pk__in=child_ids).values_list(
+        "pk", "virtual_school_id"
+    ):
+        names[child_id] = {
+            virtual_school_staff_group_name(virtual_school_id): VIRTUAL_SCHOOL_PERMISSIONS
+        }
+    for child_id, school_id in Enrolment.objects.filter(
+        child_id__in=child_ids, end_date__isnull=True
+    ).values_list("child_id", "school_id"):
+        names[child_id][school_staff_group_name(school_id)] = (VIEW,)
+    group_ids = _groups_named({name for wanted in names.values() for name in wanted})
+    groups = {
+        child_id: {
+            (group_ids[name], codename) for name, codes in wanted.items() for codename in codes
+        }
+        for child_id, wanted in names.items()
+    }
+    return users, groups
 
 
 def access_sync_child(*, child: Child, today: date | None = None) -> AccessChanges:
@@ -94,7 +131,8 @@ def access_sync_child(*, child: Child, today: date | None = None) -> AccessChang
     permissions = _permissions()
     changes = AccessChanges()
 
-    wanted_users = _wanted_user_rows(child, today)
+    wanted_user_rows, wanted_group_rows = wanted_rows([child.pk], today)
+    wanted_users = wanted_user_rows[child.pk]
     for row in ChildUserObjectPermission.objects.filter(content_object=child).select_related(
         "permission"
     ):
@@ -117,7 +155,7 @@ def access_sync_child(*, child: Child, today: date | None = None) -> AccessChang
         )
         changes.added.append(f"user {user_id} {codename} on child {child.pk}")
 
-    wanted_groups = _wanted_group_rows(child)
+    wanted_groups = wanted_group_rows[child.pk]
     for row in ChildGroupObjectPermission.objects.filter(content_object=child).select_related(
         "permission"
     ):
