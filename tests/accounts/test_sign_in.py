@@ -13,8 +13,8 @@ SIGN_IN = reverse("accounts:sign_in")
 LANDING = {
     "social_worker": "children:caseload",
     "designated_teacher": "children:school_children",
-    "vs_officer": "children:virtual_school_children",
-    "vs_head": "children:virtual_school_children",
+    "vs_officer": "reporting:dashboard",
+    "vs_head": "reporting:dashboard",
     "carer": "children:carer_home",
     "reviewing_officer": "children:reviewing",
     "system_administrator": "accounts:administration",

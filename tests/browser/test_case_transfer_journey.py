@@ -13,6 +13,7 @@ def test_vs_officer_finds_a_child_and_transfers_the_case(page):
     child = Child.objects.get(legal_first_name="Zara", legal_last_name="Davies")
     old = child.allocations.get(end_date__isnull=True).social_worker
     sign_in(page, "officer@northshire.example", DEMO_PASSWORD)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="All children").click()
     assert_accessible(page)
 
     page.get_by_label("Search by name, UPN or council ID").fill("davies")
@@ -69,6 +70,7 @@ def test_each_persona_home_and_a_child_page_are_accessible(page):
 def test_adding_a_child_with_mistakes_then_mending_them(page):
     call_command("seed_demo", force=True)
     sign_in(page, "head@northshire.example", DEMO_PASSWORD)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="All children").click()
     page.get_by_role("link", name="Add a child").click()
     page.get_by_label("Legal first name").fill("Robin")
     page.get_by_label("Legal last name").fill("Ashby")

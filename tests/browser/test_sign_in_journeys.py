@@ -9,8 +9,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 HOME_HEADINGS = {
     "social_worker": "My caseload",
     "designated_teacher": "Children at my school",
-    "vs_officer": "All children",
-    "vs_head": "All children",
+    "vs_officer": "Dashboard",
+    "vs_head": "Dashboard",
     "carer": "Your children",
     "reviewing_officer": "Children you review",
     "system_administrator": "Administration",
