@@ -5,11 +5,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1
 
-# WeasyPrint's system libraries (Pango, HarfBuzz) and fonts for the PEP PDFs.
+# WeasyPrint's system libraries (Pango, HarfBuzz) and fonts for the PEP PDFs; pg_dump and
+# pg_restore (PostgreSQL 15, as in docker-compose.yml) for `manage.py backup` and `restore`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-        fonts-liberation shared-mime-info \
+        fonts-liberation shared-mime-info postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 1000 pep
@@ -25,4 +26,7 @@ RUN pip install -c requirements.lock '.[postgres,production]' \
 
 USER pep
 EXPOSE 8000
-CMD ["gunicorn", "pep_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Access lines carry the path without its query string, and the request id.
+CMD ["gunicorn", "pep_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--access-logfile", "-", \
+     "--access-logformat", "%(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(M)sms %({x-request-id}o)s"]

@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 export DEBUG ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint migrations-check worker beat frontend lock benchmark benchmark-pdf benchmark-data
+.PHONY: help install run test lint migrations-check worker beat frontend lock benchmark benchmark-pdf \
+	benchmark-data backup restore
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -17,7 +18,14 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,postgres,production]'
 	touch $@
 
-install: $(BIN)/.installed ## Create .venv and install the pinned dependencies
+# The OpenID Connect provider the single sign-on tests start (Node, test-only, from its lock).
+OIDC_PROVIDER := tests/accounts/oidc_provider
+$(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm is missing: the single sign-on tests need Node.js 20+"; fi
+
+install: $(BIN)/.installed $(OIDC_PROVIDER)/node_modules/.installed ## Create .venv and install the pinned dependencies
 
 run: install ## Migrate, seed the demo and serve http://127.0.0.1:8000
 	$(BIN)/python manage.py migrate --no-input
@@ -63,3 +71,11 @@ benchmark-data: install ## Build the national data set (100,000 children) into a
 	createdb -h 127.0.0.1 -U postgres pep_national
 	DATABASE_URL=$(NATIONAL_DB) $(BIN)/python manage.py migrate --no-input
 	DATABASE_URL=$(NATIONAL_DB) $(BIN)/python manage.py build_national_data $(DATA_ARGS)
+
+BACKUP_DIR ?= backups
+backup: install ## Back up the database and private documents into BACKUP_DIR (needs PostgreSQL, pg_dump)
+	$(BIN)/python manage.py backup $(BACKUP_DIR)
+
+restore: install ## Restore FROM=backups/pep-portal-<time> into a fresh, empty database
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=backups/pep-portal-<time>"; exit 2; }
+	$(BIN)/python manage.py restore $(FROM)

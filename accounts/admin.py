@@ -1,11 +1,13 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 
 from audit.services import audit_changes, audit_record
 
-from .models import School, SchoolMembership, User, VirtualSchool
-from .services import user_sync_groups
+from .models import School, SchoolMembership, SingleSignOn, User, VirtualSchool
+from .services import user_sync_groups, user_two_factor_reset
 
 
 class SchoolMembershipInline(admin.TabularInline):
@@ -37,8 +39,23 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["role", "virtual_school", "is_active"]
     search_fields = ["full_name", "email"]
     inlines = [SchoolMembershipInline]
+    actions = ["reset_two_factor"]
+
+    def has_add_permission(self, request):
+        """People are invited (Administration, People), never given a typed password."""
+        return False
+
+    def user_change_password(self, request, id, form_url=""):
+        raise PermissionDenied("Passwords are chosen by their owners, from an invitation")
+
+    @admin.action(description="Reset two-factor sign-in (a lost phone)")
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            user_two_factor_reset(actor=request.user, user=user)
+        self.message_user(request, f"Two-factor sign-in reset for {queryset.count()} people")
+
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
+        (None, {"fields": ("email",)}),
         ("Person", {"fields": ("full_name", "role", "virtual_school")}),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
@@ -110,3 +127,48 @@ class SchoolAdmin(admin.ModelAdmin):
     list_display = ["name", "urn", "council", "phase"]
     list_filter = ["phase"]
     search_fields = ["name", "urn", "council"]
+
+
+class SingleSignOnForm(forms.ModelForm):
+    issuer = forms.URLField(
+        assume_scheme="https",
+        help_text=SingleSignOn._meta.get_field("issuer").help_text,
+    )
+
+    class Meta:
+        model = SingleSignOn
+        fields = ["virtual_school", "issuer", "client_id", "client_secret", "email_domains",
+                  "is_active"]  # fmt: skip
+        widgets = {"client_secret": forms.PasswordInput(render_value=True)}
+
+    def clean_email_domains(self):
+        domains = [d.strip().lower() for d in self.cleaned_data["email_domains"].split(",")]
+        domains = [d for d in domains if d]
+        if not domains:
+            raise forms.ValidationError("Enter at least one email domain")
+        others = SingleSignOn.objects.exclude(pk=self.instance.pk)
+        taken = sorted(d for other in others for d in other.domains if d in domains)
+        if taken:
+            raise forms.ValidationError(f"Another Virtual School signs in {', '.join(taken)}")
+        return ", ".join(domains)
+
+
+@admin.register(SingleSignOn)
+class SingleSignOnAdmin(admin.ModelAdmin):
+    """A Virtual School's OpenID Connect provider. Changes are audited (not the secret)."""
+
+    form = SingleSignOnForm
+    list_display = ["virtual_school", "issuer", "email_domains", "is_active"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="single_sign_on.changed" if change else "single_sign_on.created",
+            obj=obj,
+            changes={
+                name: [form.initial.get(name), form.cleaned_data.get(name)]
+                for name in form.changed_data
+                if name != "client_secret"
+            },
+        )

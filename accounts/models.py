@@ -173,3 +173,51 @@ class SchoolMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.school}"
+
+
+class SingleSignOn(models.Model):
+    """A Virtual School's OpenID Connect provider (Microsoft Entra ID, say).
+
+    Staff whose email address is at one of its domains sign in there, not with a password.
+    Signing in never creates an account: the provider only proves who someone is, and that
+    person must already have an active account here (made by an administrator or an import).
+    """
+
+    virtual_school = models.OneToOneField(
+        VirtualSchool, on_delete=models.CASCADE, related_name="single_sign_on"
+    )
+    issuer = models.URLField(
+        help_text="The provider's issuer, e.g. https://login.microsoftonline.com/<tenant>/v2.0 "
+        "(its /.well-known/openid-configuration is read from there)",
+    )
+    client_id = models.CharField("Client ID", max_length=200)
+    client_secret = models.CharField(max_length=500)
+    email_domains = models.CharField(
+        max_length=500,
+        help_text="Comma-separated domains whose staff sign in here, e.g. northshire.gov.uk",
+    )
+    is_active = models.BooleanField("In use", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "single sign-on"
+        verbose_name_plural = "single sign-on"
+
+    def __str__(self) -> str:
+        return f"Single sign-on for {self.virtual_school}"
+
+    @property
+    def domains(self) -> list[str]:
+        return [d.strip().lower() for d in self.email_domains.split(",") if d.strip()]
+
+
+class PasswordResetRequest(models.Model):
+    """One asked-for password reset, kept to limit how often an address or a client may ask.
+    The address is kept as a SHA-256 digest only; rows older than a day are deleted."""
+
+    email_digest = models.CharField(max_length=64, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Password reset asked for at {self.requested_at:%Y-%m-%d %H:%M}"

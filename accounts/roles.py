@@ -30,6 +30,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "accounts.add_schoolmembership",
         "accounts.change_schoolmembership",
         "accounts.delete_schoolmembership",
+        "accounts.view_singlesignon",
+        "accounts.add_singlesignon",
+        "accounts.change_singlesignon",
     ),
 }
 
@@ -66,10 +69,14 @@ ROLE_NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
         ("Quality assurance", "peps:quality_queue"),
         ("Pupil Premium Plus", "funding:report"),
         ("Term dates", "peps:calendar"),
+        ("People", "accounts:people"),
     ),
     Role.CARER: (("Your children", "children:carer_home"),),
     Role.REVIEWING_OFFICER: (("Children you review", "children:reviewing"),),
-    Role.SYSTEM_ADMINISTRATOR: (("Administration", "accounts:administration"),),
+    Role.SYSTEM_ADMINISTRATOR: (
+        ("Administration", "accounts:administration"),
+        ("People", "accounts:people"),
+    ),
 }
 
 

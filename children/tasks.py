@@ -2,8 +2,9 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
+
+from pep_portal.emails import email_send
 
 from .access import access_remove_expired
 from .models import SocialWorkerAllocation
@@ -19,16 +20,10 @@ def email_new_social_worker(*, allocation_id: int) -> None:
     if allocation.end_date is not None:
         return  # transferred again before this ran
     link = settings.SITE_URL + reverse("children:detail", kwargs={"child_id": allocation.child_id})
-    send_mail(
-        subject="A child has been added to your caseload",
-        message=(
-            f"Hello {allocation.social_worker.get_short_name()},\n\n"
-            "A child's case has been transferred to you in PEP Portal. You are now responsible "
-            "for their Personal Education Plan.\n\n"
-            f"See the child's record: {link}\n\nPEP Portal\n"
-        ),
-        from_email=None,
-        recipient_list=[allocation.social_worker.email],
+    email_send(
+        kind="caseload_transfer",
+        to=allocation.social_worker.email,
+        personalisation={"name": allocation.social_worker.get_short_name(), "link": link},
     )
 
 

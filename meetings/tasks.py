@@ -2,8 +2,9 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.utils import timezone
+
+from pep_portal.emails import email_send
 
 from .ical import meeting_ical
 from .models import Invitation, Meeting
@@ -29,24 +30,25 @@ def send_invitation(*, invitation_id: int) -> None:
         meeting, organiser_email=settings.DEFAULT_FROM_EMAIL.split("<")[-1].strip(">")
     )
     if meeting.is_cancelled:
-        subject, opening = "Cancelled: PEP meeting", "This PEP meeting has been cancelled."
+        kind = "meeting_cancelled"
     elif meeting.sequence:
-        subject, opening = "Changed: PEP meeting", "This PEP meeting has changed."
+        kind = "meeting_changed"
     else:
-        subject, opening = "Invitation: PEP meeting", "You are invited to a PEP meeting."
+        kind = "meeting_invitation"
     when = timezone.localtime(meeting.starts_at).strftime("%-d %B %Y at %H:%M")
     where = meeting.online_link if meeting.mode == Meeting.Mode.ONLINE else meeting.location
-    message = EmailMessage(
-        subject=subject,
-        body=(
-            f"Hello {invitation.name},\n\n{opening}\n\nWhen: {when}\nWhere: {where}\n\n"
-            f"Chaired by {meeting.created_by}. The calendar entry is attached.\n\nPEP Portal\n"
-        ),
-        to=[invitation.email],
+    method = "CANCEL" if meeting.is_cancelled else "REQUEST"
+    email_send(
+        kind=kind,
+        to=invitation.email,
+        personalisation={
+            "name": invitation.name,
+            "when": when,
+            "where": where,
+            "chair": str(meeting.created_by),
+        },
+        attachments=(("pep-meeting.ics", ics, f"text/calendar; method={method}"),),
     )
-    message.attach("pep-meeting.ics", ics, "text/calendar; method=" + (
-        "CANCEL" if meeting.is_cancelled else "REQUEST"))  # fmt: skip
-    message.send()
 
 
 @shared_task

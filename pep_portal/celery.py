@@ -13,5 +13,9 @@ app.autodiscover_tasks()
 
 @app.task(name="pep_portal.celery.heartbeat")
 def heartbeat() -> str:
-    """A no-op that proves a worker is consuming from the broker (the beat schedule sends it)."""
+    """Beat sends it every minute and a worker runs it: the time it records (in the broker)
+    is what /readyz reads to know that scheduled jobs are being run."""
+    from pep_portal.health import heartbeat_record
+
+    heartbeat_record()
     return "ok"

@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # The project's apps, in dependency order: each imports only from those above it.
     "audit",
     "accounts",
@@ -91,6 +94,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the orchestrator's probes are answered before host checks and HTTPS redirects.
+    "pep_portal.health.HealthProbeMiddleware",
+    "pep_portal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pep_portal.middleware.ContentSecurityPolicyMiddleware",
@@ -152,6 +158,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Links to choose a password (invitations and resets) work once, for 72 hours.
+PASSWORD_RESET_TIMEOUT = 72 * 60 * 60
+PASSWORD_RESETS_PER_EMAIL = env_int("PASSWORD_RESETS_PER_EMAIL", 3)  # an hour
+PASSWORD_RESETS_PER_ADDRESS = env_int("PASSWORD_RESETS_PER_ADDRESS", 20)  # an hour
+# Two-factor sign-in (an authenticator app, with recovery codes) for everyone who signs in
+# with a password; required for every role but carers, who are offered it. Off by default
+# only in DEBUG, so the demo's published accounts sign in with a password alone.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "PEP Portal"
+# Seconds to wait for a council's OpenID Connect provider (single sign-on).
+SINGLE_SIGN_ON_TIMEOUT = env_int("SINGLE_SIGN_ON_TIMEOUT", 10)
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:sign_in"
@@ -207,7 +224,15 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
-# Email: printed to the console in development unless a host is configured.
+# Email: GOV.UK Notify when NOTIFY_API_KEY is set, else SMTP when EMAIL_HOST is, else (in
+# development) printed to the console. Every message is one of pep_portal.emails.KINDS.
+NOTIFY_API_KEY = env("NOTIFY_API_KEY")
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_REPLY_TO_ID = env("NOTIFY_REPLY_TO_ID")
+# One Notify template per kind of email: "kind=template-id,kind=template-id,..."
+NOTIFY_TEMPLATE_IDS = dict(
+    item.split("=", 1) if "=" in item else (item, "") for item in env_list("NOTIFY_TEMPLATE_IDS")
+)
 EMAIL_HOST = env("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
@@ -215,12 +240,25 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
+    "pep_portal.notify.NotifyEmailBackend"
+    if NOTIFY_API_KEY
+    else "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
 if not DEBUG and EMAIL_BACKEND.endswith("console.EmailBackend") and not env("EMAIL_BACKEND"):
-    raise ImproperlyConfigured("EMAIL_HOST is not set: production must be able to send email.")
+    raise ImproperlyConfigured(
+        "EMAIL_HOST is not set (nor NOTIFY_API_KEY): production must be able to send email."
+    )
+if EMAIL_BACKEND == "pep_portal.notify.NotifyEmailBackend":
+    from pep_portal.emails import KINDS as _EMAIL_KINDS
+
+    _missing = sorted(kind for kind in _EMAIL_KINDS if not NOTIFY_TEMPLATE_IDS.get(kind))
+    if not NOTIFY_API_KEY or _missing:
+        raise ImproperlyConfigured(
+            "GOV.UK Notify needs NOTIFY_API_KEY and a template id for every kind of email in "
+            f"NOTIFY_TEMPLATE_IDS; missing: {', '.join(_missing) or 'NOTIFY_API_KEY'}."
+        )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "PEP Portal <no-reply@pep-portal.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -231,11 +269,21 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker was killed mid-run goes back on the queue: redelivered at once when only
+# the worker's child process died, and after the visibility timeout when the whole worker
+# (or its machine) did. Every task is idempotent, so a second delivery sends nothing twice.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600),
+}
+# Retries wait at most 5 minutes, so a waiting retry is never redelivered as if lost.
+CELERY_TASK_ANNOTATIONS = {"*": {"retry_backoff_max": 300}}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
-    "heartbeat": {"task": "pep_portal.celery.heartbeat", "schedule": timedelta(minutes=30)},
+    # Beat sends it, a worker runs it and records the time: /readyz reads that time.
+    "heartbeat": {"task": "pep_portal.celery.heartbeat", "schedule": timedelta(minutes=1)},
     "daily-pep-reminders": {
         "task": "peps.tasks.send_daily_reminders",
         "schedule": crontab(hour=env_int("REMINDER_HOUR", 7), minute=0),
@@ -248,12 +296,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "children.tasks.remove_expired_access",
         "schedule": timedelta(hours=6),
     },
-    # A signed-off copy whose render failed, or whose task was lost, is tried again.
+    # A signed-off copy whose render failed, was interrupted, or whose task was lost.
     "render-missing-copies": {
         "task": "peps.tasks.render_missing_copies",
-        "schedule": timedelta(hours=1),
+        "schedule": timedelta(minutes=10),
     },
 }
+# /readyz fails when the last heartbeat is older than this many seconds.
+HEARTBEAT_STALE_AFTER = env_int("HEARTBEAT_STALE_AFTER_SECONDS", 300)
 
 # Security headers. Behind a TLS-terminating proxy set TRUSTED_PROXY_COUNT / SECURE_PROXY_SSL.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -274,18 +324,63 @@ CONTENT_SECURITY_POLICY = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 
-# Logs carry request paths and ids, never names, emails or free text about a child.
+# Errors alert someone: the ADMINS by email (through the configured email backend) and, when
+# SENTRY_DSN is set, Sentry. Neither report carries form values, cookies, query strings or
+# local variables (pep_portal/observability.py).
+ADMINS = [
+    (address.split("<")[0].strip() or address, address.split("<")[-1].strip(">").strip())
+    for address in env_list("ADMINS")
+]
+DEFAULT_EXCEPTION_REPORTER_FILTER = "pep_portal.observability.PersonalDataFreeReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "pep_portal.observability.PersonalDataFreeExceptionReporter"
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    from pep_portal.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production") or "production",
+        release=env("SENTRY_RELEASE"),
+    )
+
+# Logs carry request paths and ids, never names, emails or free text about a child. JSON
+# lines (LOG_FORMAT=json, the default outside DEBUG) keep an allow-list of fields.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "pep_portal.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "pep_portal.observability.PersonalDataFreeJsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("LOG_FORMAT", "plain" if DEBUG else "json"),
+            "filters": ["request_id"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "include_html": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Server errors and failed tasks are also mailed to the ADMINS (the handler's level).
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "level": "WARNING",
+            "propagate": False,
+        },
+        # One line per task run is noise; failures still show.
+        "celery.app.trace": {
+            "handlers": ["console", "mail_admins"],
+            "level": "WARNING",
+            "propagate": False,
+        },
         # axes logs the email address typed at sign-in; keep only its errors.
         "axes": {"level": "ERROR"},
-        # One line per task run is noise; failures still show.
-        "celery.app.trace": {"level": "WARNING"},
         # WeasyPrint reports each step of every render, and fontTools each font it subsets.
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

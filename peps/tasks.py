@@ -2,12 +2,12 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from pep_portal.emails import email_send
 
 from .documents.printing import RenderFailed
 from .models import Digest, QualityReview
@@ -33,15 +33,8 @@ def email_pep_returned(*, review_id: int) -> None:
     if not recipients:
         return
     link = settings.SITE_URL + reverse("peps:overview", kwargs={"pep_id": review.pep_id})
-    send_mail(
-        subject="A PEP has been returned for amendments",
-        message=(
-            "The Virtual School has returned a Personal Education Plan you work on, with what "
-            f"needs to change.\n\nSee what to do: {link}\n\nPEP Portal\n"
-        ),
-        from_email=None,
-        recipient_list=sorted(recipients),
-    )
+    for address in sorted(recipients):
+        email_send(kind="pep_returned", to=address, personalisation={"link": link})
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
@@ -58,23 +51,21 @@ def send_digest(*, digest_id: int) -> None:
         )
         if not reminders:
             return
-        lines = "\n".join(
-            f"- {reminder.get_kind_display()} ({reminder.occasion:%-d %B %Y}): "
+        lines = [
+            f"{reminder.get_kind_display()} ({reminder.occasion:%-d %B %Y}): "
             f"{settings.SITE_URL}{reverse('peps:overview', kwargs={'pep_id': reminder.pep_id})}"
             for reminder in reminders
-        )
-        deadlines = settings.SITE_URL + reverse("peps:deadlines")
-        preferences = settings.SITE_URL + reverse("peps:reminder_preference")
-        send_mail(
-            subject="Your PEP reminders",
-            message=(
-                f"Hello {digest.recipient.get_short_name()},\n\n"
-                f"{len(reminders)} PEP{'s need' if len(reminders) != 1 else ' needs'} you:\n"
-                f"{lines}\n\nAll your deadlines: {deadlines}\n"
-                f"Choose how often you get these emails: {preferences}\n\nPEP Portal\n"
-            ),
-            from_email=None,
-            recipient_list=[digest.recipient.email],
+        ]
+        email_send(
+            kind="pep_reminders",
+            to=digest.recipient.email,
+            personalisation={
+                "name": digest.recipient.get_short_name(),
+                "how_many": f"{len(reminders)} PEP{'s need' if len(reminders) != 1 else ' needs'}",
+                "reminders": lines,
+                "link": settings.SITE_URL + reverse("peps:deadlines"),
+                "preferences": settings.SITE_URL + reverse("peps:reminder_preference"),
+            },
         )
         digest.sent_at = timezone.now()
         digest.save(update_fields=["sent_at"])
@@ -93,7 +84,9 @@ def send_daily_reminders() -> dict:
 @shared_task(autoretry_for=(RenderFailed, OSError), retry_backoff=60, max_retries=3)
 def render_signed_off_copy(*, pep_id: int) -> None:
     """Render a signed-off PEP once and store it. A failure is recorded on the copy (for the
-    Virtual School to see) and retried here, then by the hourly `render_missing_copies`."""
+    Virtual School to see) and retried here, then by `render_missing_copies`. If its worker
+    is killed mid-render, the broker delivers it again (acks_late) and the copy records that
+    the render was interrupted."""
     # copies enqueues this module's tasks: import it late
     from .documents.copies import signed_off_copy_render
 
@@ -102,7 +95,7 @@ def render_signed_off_copy(*, pep_id: int) -> None:
 
 @shared_task
 def render_missing_copies() -> int:
-    """The hourly job: render again every signed-off copy still owed."""
+    """The ten-minute job: render again every signed-off copy still owed."""
     from .documents.copies import signed_off_copies_retry
 
     return signed_off_copies_retry()

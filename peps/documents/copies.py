@@ -5,7 +5,12 @@ committed, a task renders it (`signed_off_copy_render`) once, into private stora
 SHA-256 and size. The stored file never changes: every download reads it back and is written
 to the audit trail. A render that fails leaves the PEP signed off; the failure is recorded
 for the Virtual School to see and the render is tried again (the task's own retries, then
-`signed_off_copies_retry` every hour).
+`signed_off_copies_retry`, every ten minutes).
+
+A render whose worker was killed part-way (a deploy, the machine running out of memory) is
+delivered again by the broker within minutes (acks_late, reject_on_worker_lost and the
+visibility timeout in settings). The render marks when it starts, so the next attempt sees a
+start that never finished, records on the row that it was interrupted, and renders again.
 """
 
 import hashlib
@@ -13,7 +18,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mass_mail
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -22,6 +27,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.services import audit_record
 from children.selectors import carers_of
+from pep_portal.emails import email_send
 
 from .. import tasks
 from ..models import Pep, SignedOffCopy
@@ -29,9 +35,15 @@ from ..sections import Kind
 from . import printing
 from .storage import private_storage
 
-# A copy still owed this long after its last attempt (or after sign-off, if its task was lost
-# before it ran) is rendered again by the hourly job.
+# A copy whose render failed is rendered again this long after its last attempt (its task
+# has retried three times by then) ...
 RETRY_AFTER = timedelta(hours=1)
+# ... and one whose task was lost, or whose render was interrupted, this long after.
+LOST_AFTER = timedelta(minutes=10)
+INTERRUPTED = (
+    "The render was interrupted before it finished (its worker stopped); it is tried again "
+    "within minutes"
+)
 
 
 class CopyNotReady(Exception):
@@ -57,6 +69,24 @@ def signed_off_copy_render(*, pep_id: int) -> SignedOffCopy:
     if copy.is_ready:
         return copy
     attempted_at = timezone.now()
+    with transaction.atomic():
+        copy = (
+            SignedOffCopy.objects.select_for_update().select_related("pep__child").get(pk=copy.pk)
+        )
+        if copy.is_ready:
+            return copy
+        if _was_interrupted(copy):
+            copy.attempts += 1
+            copy.last_attempt_at, copy.last_error = copy.render_started_at, INTERRUPTED
+            audit_record(
+                actor=None,
+                action="pep.copy_interrupted",
+                child=copy.pep.child,
+                obj=copy.pep,
+                changes={"render_started_at": [copy.render_started_at.isoformat(), None]},
+            )
+        copy.render_started_at = attempted_at
+        copy.save(update_fields=["attempts", "last_attempt_at", "last_error", "render_started_at"])
     storage = private_storage()
     name = None
     try:
@@ -105,12 +135,30 @@ def signed_off_copy_render(*, pep_id: int) -> SignedOffCopy:
     return copy
 
 
-def signed_off_copies_retry(*, now: datetime | None = None, older_than=RETRY_AFTER) -> int:
-    """Send a render again for every copy still owed whose last attempt (or sign-off) is
-    older than `older_than`. The hourly job; a render that wins the race keeps its copy."""
-    cutoff = (now or timezone.now()) - older_than
+def _was_interrupted(copy: SignedOffCopy) -> bool:
+    """A render started and neither stored a copy nor recorded a failure."""
+    started = copy.render_started_at
+    return started is not None and (copy.last_attempt_at is None or copy.last_attempt_at < started)
+
+
+def signed_off_copies_retry(
+    *, now: datetime | None = None, older_than=RETRY_AFTER, lost_after=LOST_AFTER
+) -> int:
+    """Send a render again for every copy still owed: a failed one whose last attempt is
+    older than `older_than`; one never attempted (its task was lost) or whose render started
+    and never finished, after `lost_after`. The ten-minute job; a render that wins the race
+    keeps its copy."""
+    now = now or timezone.now()
+    cutoff, lost = now - older_than, now - lost_after
+    never_tried = Q(last_attempt_at__isnull=True, render_started_at__isnull=True)
+    started_not_finished = Q(render_started_at__lt=lost) & (
+        Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lt=F("render_started_at"))
+    )
     owed = SignedOffCopy.objects.filter(rendered_at__isnull=True).filter(
-        Q(last_attempt_at__lt=cutoff) | Q(last_attempt_at__isnull=True, created_at__lt=cutoff)
+        Q(last_attempt_at__lt=cutoff)
+        & (Q(render_started_at__isnull=True) | Q(render_started_at__lte=F("last_attempt_at")))
+        | (never_tried & Q(created_at__lt=lost))
+        | started_not_finished
     )
     pep_ids = list(owed.values_list("pep_id", flat=True))
     for pep_id in pep_ids:
@@ -174,18 +222,14 @@ def carers_tell_copy_ready(*, copy_id: int) -> int:
             return 0
         carers = list(carers_of(child=copy.pep.child_id))
         link = settings.SITE_URL + reverse("children:carer_home")
-        messages = [
-            (
-                "A Personal Education Plan is ready to download",
-                f"Hello {carer.get_short_name()},\n\nThe Virtual School has signed off the "
-                "Personal Education Plan of a child placed with you. You can download your "
-                f"copy now: {link}\n\nPEP Portal\n",
-                None,
-                [carer.email],
-            )
-            for carer in carers
-        ]
-        send_mass_mail(messages)
+        with get_connection() as connection:
+            for carer in carers:
+                email_send(
+                    kind="copy_ready",
+                    to=carer.email,
+                    personalisation={"name": carer.get_short_name(), "link": link},
+                    connection=connection,
+                )
         copy.carers_told_at = timezone.now()
         copy.save(update_fields=["carers_told_at"])
         audit_record(
@@ -195,4 +239,4 @@ def carers_tell_copy_ready(*, copy_id: int) -> int:
             obj=copy.pep,
             changes={"carers": [None, sorted(carer.pk for carer in carers)]},
         )
-    return len(messages)
+    return len(carers)

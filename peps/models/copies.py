@@ -1,7 +1,10 @@
 """The signed-off copy: the PEP as the Virtual School signed it off, kept once."""
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .pep import Pep
 
@@ -11,7 +14,8 @@ class SignedOffCopy(models.Model):
     sign-off and kept in private storage with its SHA-256. The stored file never changes.
 
     Until the render succeeds there is no file: `last_error` says why the latest attempt
-    failed, for the Virtual School to see, and the task is tried again."""
+    failed (or that it was interrupted), for the Virtual School to see, and the task is tried
+    again."""
 
     pep = models.OneToOneField(Pep, on_delete=models.PROTECT, related_name="signed_off_copy")
     file_name = models.CharField(
@@ -23,6 +27,12 @@ class SignedOffCopy(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    render_started_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the latest render began; later than the last attempt while it runs, "
+        "and after that only if it was interrupted",
+    )
     carers_told_at = models.DateTimeField(
         null=True, blank=True, help_text="When the child's carers were emailed that it is ready"
     )
@@ -45,5 +55,28 @@ class SignedOffCopy(models.Model):
         return self.rendered_at is not None
 
     @property
+    def seems_interrupted(self) -> bool:
+        """A render began minutes ago (one takes about a second) and neither stored the copy
+        nor recorded a failure: its worker stopped. The broker delivers it again soon."""
+        started = self.render_started_at
+        return (
+            not self.is_ready
+            and started is not None
+            and (self.last_attempt_at is None or self.last_attempt_at < started)
+            and timezone.now() - started > timedelta(minutes=2)
+        )
+
+    @property
     def has_failed(self) -> bool:
-        return not self.is_ready and bool(self.last_error)
+        return not self.is_ready and (bool(self.last_error) or self.seems_interrupted)
+
+    @property
+    def problem(self) -> str:
+        """What went wrong, for the Virtual School: the last failure, or an interruption."""
+        if self.seems_interrupted:
+            return (
+                f"a render that began at {timezone.localtime(self.render_started_at):%H:%M} "
+                "was interrupted before it finished (its worker stopped); it is tried again "
+                "within minutes"
+            )
+        return self.last_error

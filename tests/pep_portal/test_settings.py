@@ -87,3 +87,47 @@ def test_env_example_documents_every_variable_the_settings_read():
     documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read, "found no variables: the pattern above is out of date"
     assert read <= documented, f"undocumented: {sorted(read - documented)}"
+
+
+def test_notify_can_replace_smtp_and_needs_a_template_for_every_kind():
+    from pep_portal.emails import KINDS
+
+    ids = ",".join(f"{kind}=00000000-0000-0000-0000-{n:012d}" for n, kind in enumerate(KINDS))
+    notify = {**PRODUCTION, "EMAIL_HOST": "", "NOTIFY_API_KEY": "key-" + "0" * 72}
+    result = manage("check", env={**notify, "NOTIFY_TEMPLATE_IDS": ids})
+    assert result.returncode == 0, result.stderr
+    partial = ids.split(",", 1)[1]  # the first kind has no template
+    result = manage("check", env={**notify, "NOTIFY_TEMPLATE_IDS": partial})
+    assert result.returncode != 0
+    assert f"missing: {next(iter(KINDS))}" in result.stderr
+
+
+def test_the_env_example_does_not_loop_behind_a_tls_proxy():
+    """Redirecting to HTTPS behind a proxy that terminates TLS needs the proxy's header to be
+    trusted, or every request looks like plain HTTP and is redirected again."""
+    import re
+
+    values = dict(re.findall(r"^([A-Z_]+)=(.*)$", (ROOT / ".env.example").read_text(), re.M))
+    if values["SECURE_SSL_REDIRECT"] == "true":
+        assert values["SECURE_PROXY_SSL"] == "true"
+        assert int(values["TRUSTED_PROXY_COUNT"]) >= 1
+
+
+def test_behind_the_proxy_an_https_request_is_not_redirected(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert client.get("/account/sign-in/", HTTP_X_FORWARDED_PROTO="https").status_code == 200
+    plain = client.get("/account/sign-in/")
+    assert plain.status_code == 301 and plain.url.startswith("https://")
+
+
+def test_a_killed_workers_task_comes_back_within_minutes(settings):
+    from pep_portal.celery import app
+
+    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.broker_transport_options["visibility_timeout"] <= 15 * 60
+    # A retry waiting for its countdown must not look lost.
+    from peps.tasks import send_digest
+
+    assert send_digest.retry_backoff_max < app.conf.broker_transport_options["visibility_timeout"]
