@@ -124,9 +124,10 @@ class VirtualSchoolAdmin(admin.ModelAdmin):
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
-    list_display = ["name", "urn", "council", "phase"]
-    list_filter = ["phase"]
-    search_fields = ["name", "urn", "council"]
+    list_display = ["name", "urn", "council", "phase", "postcode", "status"]
+    list_filter = ["status", "phase"]
+    search_fields = ["name", "=urn", "postcode", "council"]
+    readonly_fields = ["register_updated_at"]
 
 
 class SingleSignOnForm(forms.ModelForm):

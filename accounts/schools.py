@@ -28,7 +28,14 @@ def school_label(school: School) -> str:
     return f"{school.name} (URN {school.urn})"
 
 
-def school_search(query: str, *, limit: int = RESULTS) -> QuerySet[School]:
+def _plain(text: str) -> str:
+    """Upper case without apostrophes, so "st marys" finds St Mary's (the index's expression)."""
+    return text.upper().replace("'", "").replace("\u2019", "")
+
+
+def school_search(
+    query: str, *, limit: int = RESULTS, schools: QuerySet[School] | None = None
+) -> QuerySet[School]:
     """Schools matching every word of the query in their name, or whose URN or postcode starts
     with it: open schools first, then names that start with the query, then by name."""
     query = " ".join(query.split())[:100]
@@ -36,15 +43,21 @@ def school_search(query: str, *, limit: int = RESULTS) -> QuerySet[School]:
         return School.objects.none()
     compact = query.upper().replace(" ", "")
     words = Q()
-    for word in query.split():
-        words &= Q(name__icontains=word)
+    for word in _plain(query).split():
+        words &= Q(name_plain__contains=word)
     match = words
     if compact.isdigit():
         match |= Q(urn__startswith=compact)
     elif POSTCODE_START.match(compact):
         match |= Q(postcode_compact__startswith=compact)
+    schools = School.objects.all() if schools is None else schools
     return (
-        School.objects.annotate(postcode_compact=Replace(Upper("postcode"), Value(" "), Value("")))
+        schools.annotate(
+            name_plain=Upper(
+                Replace(Replace("name", Value("'"), Value("")), Value("\u2019"), Value(""))
+            ),
+            postcode_compact=Replace(Upper("postcode"), Value(" "), Value("")),
+        )
         .filter(match)
         .annotate(
             rank=Case(
@@ -96,6 +109,10 @@ class SchoolSearchWidget(forms.TextInput):
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = {"data-search-url": reverse("accounts:school_search")} | (attrs or {})
+        # crispy-forms-gds styles widgets by class name: this one styles itself.
+        attrs["class"] = "govuk-input govuk-!-width-two-thirds" + (
+            " govuk-input--error" if attrs.get("aria-invalid") == "true" else ""
+        )
         box = super().render(name, value, attrs, renderer)
         if not self.candidates:
             return box
@@ -177,7 +194,7 @@ class SchoolSearchField(forms.Field):
             school = self.queryset.filter(pk=int(text)).first()
             if school is not None:
                 return school
-        found = list(school_search(text, limit=RESULTS + 1).filter(pk__in=self.queryset))
+        found = list(school_search(text, limit=RESULTS + 1, schools=self.queryset))
         if len(found) == 1:
             self.widget.candidates = found
             raise forms.ValidationError(

@@ -11,7 +11,7 @@ from django.db import migrations, models
 SEARCH_INDEXES = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS accounts_school_name_trgm ON accounts_school "
-    "USING gin (UPPER(name) gin_trgm_ops)",
+    "USING gin (UPPER(REPLACE(REPLACE(name, '''', ''), '’', '')) gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS accounts_school_postcode_trgm ON accounts_school "
     "USING gin (UPPER(REPLACE(postcode, ' ', '')) gin_trgm_ops)",
 ]

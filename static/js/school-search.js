@@ -21,7 +21,7 @@
           .then(function (response) { return response.ok ? response.json() : { results: [] } })
           .then(function (data) { populate(data.results) })
           .catch(function () {})
-      }, 150)
+      }, 50)
     }
   }
 
