@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("reporting.urls")),
     path("virtual-school/imports/", include("exchange.urls")),
+    path("api/", include("exchange.api.urls")),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="pages/accessibility.html"),
