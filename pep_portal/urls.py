@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("virtual-school/imports/", include("exchange.urls")),
     path("api/", include("exchange.api.urls")),
+    path("virtual-school/children/", include("exchange.exports")),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="pages/accessibility.html"),

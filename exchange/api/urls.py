@@ -1,6 +1,6 @@
 """The API, mounted at /api/ (pep_portal/urls.py); its OpenAPI schema at /api/schema/."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
@@ -28,4 +28,5 @@ urlpatterns = [
     ),
     path("children/<int:child_id>/peps/", views.PepList.as_view(), name="peps"),
     path("peps/<int:pep_id>/copy/", views.SignedOffCopy.as_view(), name="signed_off_copy"),
+    re_path(r"^", views.not_found),
 ]

@@ -9,11 +9,12 @@ read or write, allowed or not, is written to the audit trail as `api.called`.
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -96,11 +97,13 @@ def _children_of(user: User):
     )
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("council_child_id", str, description="The council's own id for the child")
-    ]
-)
+class ChildQuery(serializers.Serializer):
+    council_child_id = serializers.CharField(
+        required=False, max_length=50, help_text="The council's own id for the child"
+    )
+
+
+@extend_schema(parameters=[ChildQuery])
 class ChildList(ApiView, generics.ListCreateAPIView):
     """The Virtual School's children; a POST records a child the council looks after."""
 
@@ -108,7 +111,9 @@ class ChildList(ApiView, generics.ListCreateAPIView):
 
     def get_queryset(self):
         children = _children_of(self.request.user)
-        council_child_id = self.request.query_params.get("council_child_id")
+        query = ChildQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        council_child_id = query.validated_data.get("council_child_id")
         if council_child_id:
             children = children.filter(council_child_id=council_child_id)
         return children
@@ -287,3 +292,9 @@ class SignedOffCopy(ApiView):
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="pep-{pep.pk}.pdf"'
         return response
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/: a JSON 404, like the API's own (not the site's page)."""
+    return JsonResponse({"detail": "Not found."}, status=404)
