@@ -4,7 +4,6 @@ import hashlib
 import secrets
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import ApiToken, Role, User, VirtualSchool
 from accounts.services import user_create
@@ -36,11 +35,3 @@ def api_token_create(
     )
     audit_record(actor=actor, action="api_token.created", obj=row, changes={"name": [None, name]})
     return row, token
-
-
-@transaction.atomic
-def api_token_revoke(*, token: ApiToken, actor: User | None = None) -> ApiToken:
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="api_token.revoked", obj=token)
-    return token

@@ -276,3 +276,14 @@ def test_the_command_makes_a_token_shown_once(capsys, virtual_school):
     assert token.startswith("pep_") and row.digest != token and row.prefix == token[:8]
     assert row.user.virtual_school == virtual_school and not row.user.has_usable_password()
     assert row.user.role == Role.VIRTUAL_SCHOOL_OFFICER
+
+
+def test_the_administrator_revokes_a_token_in_the_admin(client, world, token, api):
+    client.force_login(UserFactory(role=Role.SYSTEM_ADMINISTRATOR))
+    changelist = reverse("admin:accounts_apitoken_changelist")
+    assert token.prefix in client.get(changelist).content.decode()
+    client.post(changelist, {"action": "revoke", "_selected_action": [token.pk]})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditEvent.objects.filter(action="api_token.revoked").count() == 1
+    assert api.get(reverse("api:children")).status_code == 401
