@@ -9,6 +9,7 @@ from accounts.models import School, User
 from children.selectors import KEY_STAGES
 from peps.models import Pep
 
+from .annual import SMALL_COUNT
 from .conditions import AREAS
 from .periods import academic_years, year_label
 
@@ -76,14 +77,17 @@ class DashboardForm(forms.Form):
 
 class AnnualReportForm(forms.Form):
     academic_year = forms.TypedChoiceField(label="Academic year", coerce=int, required=False)
-    published = forms.BooleanField(
-        label="For publication: counts under 5 read \u201cfewer than 5\u201d", required=False
-    )
+    published = forms.BooleanField(required=False)
 
-    def __init__(self, *args, terms, **kwargs):
+    def __init__(self, *args, terms, small_count: int = SMALL_COUNT, **kwargs):
         super().__init__(*args, **kwargs)
         self.years = academic_years(terms)
         self.fields["academic_year"].choices = [(y, year_label(y)) for y in self.years]
+        self.fields[
+            "published"
+        ].label = (
+            f"For publication: counts under {small_count} read \u201cfewer than {small_count}\u201d"
+        )
 
     def default_year(self) -> int:
         """The last academic year that has ended, else the current one."""

@@ -14,9 +14,10 @@ from accounts.models import VIRTUAL_SCHOOL_STAFF, Role, School
 from audit.services import audit_record
 from children.selectors import social_workers_of
 from peps.education import pep_scale
+from peps.models import PepSettings
 
 from . import moderation as moderation_rules
-from .annual import annual_report
+from .annual import SMALL_COUNT, annual_report
 from .exports import annual_report_pdf, annual_report_xlsx
 from .figures import dashboard as dashboard_figures
 from .filters import person_terms
@@ -43,13 +44,23 @@ def dashboard(request):
 
 
 def _annual(request):
+    """The report as asked for. Until someone chooses (the form always sends its year), it is
+    prepared for publication if the Virtual School's settings say so, with their threshold."""
     user = request.user
-    form = AnnualReportForm(request.GET or None, terms=person_terms(user))
+    settings_row = PepSettings.objects.filter(virtual_school_id=user.virtual_school_id).first()
+    small_count = settings_row.publication_small_count if settings_row else SMALL_COUNT
+    form = AnnualReportForm(request.GET or None, terms=person_terms(user), small_count=small_count)
     chosen = form.cleaned_data if form.is_valid() else {}  # a stale year falls back
     year = chosen.get("academic_year") or form.default_year()
-    published = bool(chosen.get("published"))
+    if "academic_year" in request.GET:
+        published = bool(chosen.get("published"))
+    else:
+        published = bool(settings_row and settings_row.publication_suppression_by_default)
     report = annual_report(
-        virtual_school=user.virtual_school, academic_year=year, published=published
+        virtual_school=user.virtual_school,
+        academic_year=year,
+        published=published,
+        small_count=small_count,
     )
     return form, report
 
@@ -66,7 +77,8 @@ def _download(request, report, *, kind: str, content: bytes, content_type: str):
             actor=request.user,
             action="report.annual_downloaded",
             changes={"academic_year": [None, report.academic_year], "format": [None, kind],
-                     "published": [None, report.published]},
+                     "published": [None, report.published],
+                     "small_count": [None, report.small_count if report.published else None]},
         )  # fmt: skip
     response = HttpResponse(content, content_type=content_type)
     name = f"annual-report-{report.academic_year}-{report.academic_year + 1}"
