@@ -126,6 +126,7 @@ class PepSettings(models.Model):
     )
 
     class Meta:
+        verbose_name = verbose_name_plural = "PEP settings"
         constraints = [
             models.CheckConstraint(
                 name="publication_small_count_in_range",
