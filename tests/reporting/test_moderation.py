@@ -389,3 +389,20 @@ def test_the_links_to_moderation(as_persona, terms):
     client = as_persona("vs_head")
     for url in (reverse("reporting:dashboard"), reverse("peps:quality_queue")):
         assert INDEX in client.get(url).content.decode(), url
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_the_moderation_page_costs_the_same_queries_whatever_the_rounds(
+    client, world, django_assert_max_num_queries, size
+):
+    for _ in range(size):
+        found = ModerationRoundFactory(
+            virtual_school=world.virtual_school,
+            drawn_by=world.vs_head,
+            term=TermFactory(virtual_school=world.virtual_school, academic_year=2000 + _),
+        )
+        ModerationSampleFactory(round=found, second_rater=world.vs_head)
+    client.force_login(world.vs_head)
+    with django_assert_max_num_queries(12):
+        html = client.get(INDEX).content.decode()
+    assert html.count("/virtual-school/moderation/samples/") == size
