@@ -48,15 +48,16 @@ def school_search(
     match = words
     if compact.isdigit():
         match |= Q(urn__startswith=compact)
-    elif POSTCODE_START.match(compact):
-        match |= Q(postcode_compact__startswith=compact)
+    elif POSTCODE_START.match(compact) and any(c.isdigit() for c in compact):
+        # "NE12 7" is a postcode, not words of a name: the postcode's index alone answers it.
+        match = Q(postcode_compact__startswith=compact)
     schools = School.objects.all() if schools is None else schools
     return (
         schools.annotate(
             name_plain=Upper(
                 Replace(Replace("name", Value("'"), Value("")), Value("\u2019"), Value(""))
             ),
-            postcode_compact=Replace(Upper("postcode"), Value(" "), Value("")),
+            postcode_compact=Upper(Replace("postcode", Value(" "), Value(""))),
         )
         .filter(match)
         .annotate(
