@@ -29,8 +29,8 @@ def school_label(school: School) -> str:
 
 
 def _plain(text: str) -> str:
-    """Upper case without apostrophes, so "st marys" finds St Mary's (the index's expression)."""
-    return text.upper().replace("'", "").replace("\u2019", "")
+    """Without apostrophes, so "st marys" finds St Mary's (as the index's expression)."""
+    return text.replace("'", "").replace("\u2019", "")
 
 
 def school_search(
@@ -44,7 +44,8 @@ def school_search(
     compact = query.upper().replace(" ", "")
     words = Q()
     for word in _plain(query).split():
-        words &= Q(name_plain__contains=word)
+        # Upper-cased by the database, as the name is: SQLite's UPPER leaves "ô" as it is.
+        words &= Q(name_plain__contains=Upper(Value(word)))
     match = words
     if compact.isdigit():
         match |= Q(urn__startswith=compact)
