@@ -153,11 +153,12 @@ def section_save(
         raise ValidationError("This PEP has no such section")
     if not can_edit_section(capacity_for(user=actor, pep=pep), pep, section):
         raise PermissionDenied
-    row, _ = SectionAnswer.objects.select_for_update().get_or_create(
-        pep=pep, section_key=section_key
-    )
-    if row.version != expected_version:
+    # The PEP's row lock serialises saves of its sections, so reading then creating is safe.
+    row = SectionAnswer.objects.filter(pep=pep, section_key=section_key).first()
+    if (row.version if row else 0) != expected_version:
         raise EditConflict()
+    if row is None:
+        row = SectionAnswer(pep=pep, section_key=section_key)
     known = {q.key for q in section.questions}
     cleaned = {key: value for key, value in answers.items() if key in known}
     problems = section_problems(pep, section, cleaned)

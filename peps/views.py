@@ -153,14 +153,14 @@ def _section_page(request, pep, section, *, comment_form=None):
             )
         except services.EditConflict as error:
             # Show their input again, now against the saved version, so saving again works.
+            # The section may never have been saved (a stale or forged version on a new one).
             conflict = True
-            row = pep.answers.get(section_key=section.key)
-            saved = row.answers
+            row = pep.answers.filter(section_key=section.key).first()
+            saved = row.answers if row else {}
+            current = row.version if row else 0
             data = request.POST.copy()
-            data["version"] = row.version
-            form = SectionForm(
-                data, section=section, answers=saved, version=row.version, scale=scale
-            )
+            data["version"] = current
+            form = SectionForm(data, section=section, answers=saved, version=current, scale=scale)
             form.is_valid()
             form.add_error(None, error)
         except ValidationError as error:

@@ -232,3 +232,15 @@ def test_nobody_changes_the_childs_views_once_the_school_part_is_complete(world,
                 pep=pep, section_key="child_views", answers={}, expected_version=version,
                 actor=person,
             )  # fmt: skip
+
+
+def test_a_stale_version_on_a_never_saved_section_shows_the_conflict_page(client, world, pep):
+    client.force_login(world.designated_teacher)
+    response = client.post(
+        reverse("peps:section", args=[pep.pk, "needs"]), {"version": 1, "sen_status": "none"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone else saved this section while you were editing it" in html
+    assert 'name="version" value="0"' in html
+    assert not SectionAnswer.objects.filter(pep=pep, section_key="needs").exists()
