@@ -7,11 +7,48 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+
+def _inert(text):
+    """Text for a crispy-forms-gds template that prints it with `|safe`: markup in it is
+    escaped, except where the code marked it safe on purpose (Django's password rules list).
+    Apostrophes are left as typed: they are harmless in element text."""
+    if not text or isinstance(text, SafeString):
+        return text
+    escaped = conditional_escape(str(text)).replace("&#x27;", "'")
+    return mark_safe(escaped)  # noqa: S308 - escaped on the line above
+
+
+class GovukFormHelper(FormHelper):
+    """crispy-forms-gds prints labels, hints and legends with `|safe`, and some are built from
+    what people typed (an invitee's name in "Sam attended"). This helper escapes all of them
+    as the form is rendered, so no form has to remember to."""
+
+    def render_layout(self, form, context, template_pack=None):
+        for name, field in form.fields.items():
+            field.label, field.help_text = _inert(field.label), _inert(field.help_text)
+            bound = form[name]
+            bound.label, bound.help_text = _inert(bound.label), _inert(bound.help_text)
+        _inert_legends(self.layout)
+        if template_pack is None:
+            return super().render_layout(form, context)
+        return super().render_layout(form, context, template_pack=template_pack)
+
+
+def _inert_legends(layout_object) -> None:
+    extra = getattr(layout_object, "context", None)
+    if isinstance(extra, dict) and extra.get("legend"):
+        extra["legend"] = _inert(extra["legend"])
+    for child in getattr(layout_object, "fields", ()) or ():
+        if not isinstance(child, str):
+            _inert_legends(child)
 
 
 def govuk_helper(*fields) -> FormHelper:
     """A crispy-forms-gds helper for a form whose <form> tag and error summary the page renders."""
-    helper = FormHelper()
+    helper = GovukFormHelper()
     helper.form_tag = False
     helper.layout = Layout(*fields)
     return helper
