@@ -388,7 +388,12 @@ def placement_end(request, child_id, placement_id):
 @require_http_methods(["GET", "POST"])
 def access_grant_add(request, child_id):
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
-    form = AccessGrantForm(request.POST or None)
+    form = AccessGrantForm(
+        request.POST or None,
+        may_approve_exceptions=services.may_approve_grant_exceptions(
+            actor=request.user, child=child
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             grant = services.access_grant_create(
