@@ -33,8 +33,12 @@ class GovukFormHelper(FormHelper):
             bound.label, bound.help_text = _inert(bound.label), _inert(bound.help_text)
         _inert_legends(self.layout)
         if template_pack is None:
-            return super().render_layout(form, context)
-        return super().render_layout(form, context, template_pack=template_pack)
+            html = super().render_layout(form, context)
+        else:
+            html = super().render_layout(form, context, template_pack=template_pack)
+        if "submission_token" in form.fields and "submission_token" not in form.rendered_fields:
+            html += form["submission_token"].as_widget()  # the one-off token of `accounts.once`
+        return html
 
 
 def _inert_legends(layout_object) -> None:

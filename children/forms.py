@@ -3,6 +3,7 @@ from django import forms
 
 from accounts.govuk_forms import GovukDateField, govuk_helper
 from accounts.models import Role, School, User
+from accounts.once import OnceOnlyForm
 
 from .models import Child, Enrolment, Placement
 from .school_year import year_group_label
@@ -192,7 +193,7 @@ def _user_by_email(email: str, *, roles, message: str) -> User:
     return user
 
 
-class PlacementForm(forms.Form):
+class PlacementForm(OnceOnlyForm):
     placement_type = forms.ChoiceField(
         label="Type of placement",
         choices=[("", "Choose the type of placement"), *Placement.PlacementType.choices],

@@ -2,6 +2,7 @@
 calendar file and the emails. Each free-text field that reaches one of those is posted with
 markup here, and what comes out is checked."""
 
+import uuid
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -39,6 +40,7 @@ def marked_up_meeting(client, world, pep, django_capture_on_commit_callbacks):
         "start_time": "10:00",
         "duration_minutes": "60",
         "mode": "in_person",
+        "submission_token": str(uuid.uuid4()),
         # A line break would start a new property in a calendar file that did not escape it.
         "location": MARKUP + "\r\nATTENDEE:mailto:evil@example.org",
     }
