@@ -4,7 +4,7 @@ from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Layout
+from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import conditional_escape
@@ -32,6 +32,7 @@ class GovukFormHelper(FormHelper):
             bound = form[name]
             bound.label, bound.help_text = _inert(bound.label), _inert(bound.help_text)
         _inert_legends(self.layout)
+        _count_characters(form, self.layout)
         if template_pack is None:
             html = super().render_layout(form, context)
         else:
@@ -48,6 +49,27 @@ def _inert_legends(layout_object) -> None:
     for child in getattr(layout_object, "fields", ()) or ():
         if not isinstance(child, str):
             _inert_legends(child)
+
+
+def _count_characters(form, layout_object) -> None:
+    """Every textarea with a limit gets the GOV.UK character count. The browser is not told
+    the limit (`maxlength` would cut pasted text short without saying so): without JavaScript
+    the hint says the limit, and the server refuses longer text with a message by the field."""
+    if isinstance(layout_object, Field) and len(layout_object.fields) == 1:
+        name = layout_object.fields[0]
+        field = form.fields.get(name) if isinstance(name, str) else None
+        limit = getattr(field, "max_length", None)
+        if limit and isinstance(field.widget, forms.Textarea):
+            field.widget.attrs.pop("maxlength", None)
+            # crispy-forms-gds adds the count's id to aria-describedby, which must exist.
+            field.widget.attrs.setdefault("aria-describedby", "")
+            if "max_characters" not in layout_object.context:
+                layout_object.context["max_characters"] = limit
+                layout_object.add_class("govuk-js-character-count")
+        return
+    for child in getattr(layout_object, "fields", ()) or ():
+        if not isinstance(child, str):
+            _count_characters(form, child)
 
 
 def govuk_helper(*fields) -> FormHelper:
