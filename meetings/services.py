@@ -91,12 +91,8 @@ def _refuse_a_second_open_meeting(pep: Pep) -> None:
     meeting = open_meeting_of(pep)
     if meeting is not None:
         when = timezone.localtime(meeting.starts_at).strftime("%-d %B %Y at %H:%M")
-        raise ValidationError(
-            {
-                "another_confirmed": f"This PEP already has a meeting arranged for {when}. Change "
-                "that meeting, or confirm that you want to arrange another one"
-            }  # fmt: skip
-        )
+        message = f"Confirm that you want to arrange another meeting, or change the one on {when}"
+        raise ValidationError({"another_confirmed": message})
 
 
 @transaction.atomic
