@@ -1,10 +1,11 @@
 """Forms that create something do it once, however many times the same form is posted.
 
-Each such form carries a one-off token (`OnceOnlyForm`). The view runs its service through
-`submit_once`, which records the token in the same transaction as the change: PostgreSQL's
-unique index makes a concurrent post of the same token wait for the first, then fail, and the
-second post is sent where the first one went instead of changing anything. A post refused for
-bad input rolls the token back with everything else, so the corrected form can be sent.
+Each such form carries a one-off token (`OnceOnlyForm`), which a browser always sends back.
+The view runs its service through `submit_once`, which records the token in the same
+transaction as the change: PostgreSQL's unique index makes a concurrent post of the same token
+wait for the first, then fail, and the second post is sent where the first one went instead of
+changing anything. A post refused for bad input rolls the token back with everything else, so
+the corrected form can be sent.
 """
 
 import uuid
@@ -27,20 +28,24 @@ class SubmittedTwice(Exception):
         self.url = url
 
 
-class OnceOnlyForm(forms.Form):
-    """A form with the hidden one-off token; a new token each time the blank form is shown."""
-
-    submission_token = forms.UUIDField(
+def _token_field() -> forms.UUIDField:
+    out_of_date = "This page was out of date. Check your answers and send them again"
+    # Not required: a client that sends no token (a script) is served as before, unprotected.
+    return forms.UUIDField(
         widget=forms.HiddenInput,
-        error_messages={
-            "required": "This page was out of date. Check your answers and send them again",
-            "invalid": "This page was out of date. Check your answers and send them again",
-        },
+        initial=uuid.uuid4,
+        required=False,
+        error_messages={"invalid": out_of_date},
     )
+
+
+class OnceOnlyForm:
+    """Mixed into a form (first among its bases): the hidden one-off token, a new one each
+    time the blank form is shown."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["submission_token"].initial = uuid.uuid4
+        self.fields["submission_token"] = _token_field()
 
     def full_clean(self):
         super().full_clean()
@@ -55,7 +60,9 @@ class OnceOnlyForm(forms.Form):
 def submit_once(*, form: OnceOnlyForm, user: User, change: Callable[[], str]) -> str:
     """Run `change` (which makes the change and returns the page to go to next) unless this
     form's token was used already; then raise SubmittedTwice with the first post's page."""
-    token = form.cleaned_data["submission_token"]
+    token = form.cleaned_data.get("submission_token")
+    if token is None:
+        return change()
     with transaction.atomic():
         try:
             with transaction.atomic():

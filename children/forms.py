@@ -193,7 +193,7 @@ def _user_by_email(email: str, *, roles, message: str) -> User:
     return user
 
 
-class PlacementForm(OnceOnlyForm):
+class PlacementForm(OnceOnlyForm, forms.Form):
     placement_type = forms.ChoiceField(
         label="Type of placement",
         choices=[("", "Choose the type of placement"), *Placement.PlacementType.choices],

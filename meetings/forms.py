@@ -87,7 +87,7 @@ class WhenWhereForm(forms.Form):
         )
 
 
-class ScheduleForm(WhenWhereForm, OnceOnlyForm):
+class ScheduleForm(OnceOnlyForm, WhenWhereForm):
     """When and where, and who is invited: the designated teacher and carer are filled in.
     While the PEP has a meeting still open, arranging another needs a tick."""
 
@@ -200,7 +200,7 @@ class RecordForm(forms.Form):
         return {i.pk: self.cleaned_data.get(f"absence_{i.pk}", "") for i in self.invitations}
 
 
-class ActionForm(forms.Form):
+class ActionForm(OnceOnlyForm, forms.Form):
     description = forms.CharField(
         label="Action", max_length=1000, error_messages={"required": "Enter the action"}
     )

@@ -197,8 +197,16 @@ def action_add(request, meeting_id):
     _require_chair(request, meeting.pep)
     form = ActionForm(request.POST)
     if form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "submission_token"}
+
+        def add():
+            services.meeting_action_add(meeting=meeting, actor=request.user, **fields)
+            return reverse("meetings:detail", args=[meeting.pk])
+
         try:
-            services.meeting_action_add(meeting=meeting, actor=request.user, **form.cleaned_data)
+            submit_once(form=form, user=request.user, change=add)
+        except SubmittedTwice as twice:
+            return submitted_twice(request, twice)
         except ValidationError as error:
             raise_on_form(form, error)
         else:

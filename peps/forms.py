@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.html import escape
 
 from accounts.govuk_forms import GovukDateField, govuk_helper
+from accounts.once import OnceOnlyForm
 
 from .education import field_name
 from .models import Pep, ReminderPreference, Target, TargetReview
@@ -257,7 +258,7 @@ class SectionForm(forms.Form):
         return result
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(OnceOnlyForm, forms.ModelForm):
     due_by = GovukDateField(label="To be achieved by")
     ppplus_amount = forms.DecimalField(
         label="PP+ requested for this target (£)",

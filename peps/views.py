@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import role_required
 from accounts.govuk_forms import raise_on_form
 from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
+from accounts.once import SubmittedTwice, submit_once, submitted_twice
 from children.selectors import child_get_for_user
 
 from . import policy, selectors, services, workflow
@@ -225,8 +226,16 @@ def target_edit(request, pep_id, target_id=None):
     _require_target_editing(request, pep)
     form = TargetForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "submission_token"}
+
+        def save():
+            services.target_save(pep=pep, actor=request.user, target=target, **fields)
+            return _targets_page(pep)
+
         try:
-            services.target_save(pep=pep, actor=request.user, target=target, **form.cleaned_data)
+            submit_once(form=form, user=request.user, change=save)
+        except SubmittedTwice as twice:
+            return submitted_twice(request, twice)
         except ValidationError as error:
             raise_on_form(form, error)
         else:

@@ -117,3 +117,42 @@ def test_a_refused_post_can_be_corrected_and_sent_with_the_same_token(client, wo
     assert refused.status_code == 200 and not Meeting.objects.exists()
     assert client.post(url, data).status_code == 302
     assert Meeting.objects.filter(pep=pep).count() == 1
+
+
+def test_the_same_target_form_sent_twice_adds_one_target(client, world, pep):
+    from tests.peps.test_pages import TARGET
+
+    client.force_login(world.designated_teacher)
+    url = reverse("peps:target_add", args=[pep.pk])
+    data = {
+        **TARGET,
+        **date_fields("due_by", pep.term.end_date),
+        "submission_token": str(uuid.uuid4()),
+    }
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data, follow=True)
+    assert "This form had already been sent, so nothing was saved twice" in again.content.decode()
+    assert pep.targets.count() == 1
+    # A new form (a new token) adds another target, as it should.
+    assert client.post(url, {**data, "submission_token": str(uuid.uuid4())}).status_code == 302
+    assert pep.targets.count() == 2
+
+
+def test_the_same_action_form_sent_twice_adds_one_action(client, world, pep):
+    client.force_login(world.allocated_social_worker)
+    meeting = Meeting.objects.create(
+        pep=pep,
+        starts_at=timezone.now() + timedelta(days=1),
+        location="School",
+        created_by=world.allocated_social_worker,
+    )
+    url = reverse("meetings:action_add", args=[meeting.pk])
+    data = {
+        "description": "Book the reading assessment",
+        "owner": "Class teacher",
+        **date_fields("due_date", pep.term.end_date),
+        "submission_token": str(uuid.uuid4()),
+    }
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert meeting.actions.count() == 1
