@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.govuk_forms import GovukDateField, govuk_helper
+from accounts.once import OnceOnlyForm
 
 from .models import Invitation, Meeting
 from .services import Invitee
@@ -86,12 +87,29 @@ class WhenWhereForm(forms.Form):
         )
 
 
-class ScheduleForm(WhenWhereForm):
-    """When and where, and who is invited: the designated teacher and carer are filled in."""
+class ScheduleForm(OnceOnlyForm, WhenWhereForm):
+    """When and where, and who is invited: the designated teacher and carer are filled in.
+    While the PEP has a meeting still open, arranging another needs a tick."""
 
-    def __init__(self, *args, suggested: dict, **kwargs):
+    def __init__(self, *args, suggested: dict, open_meeting: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         rows = []
+        confirm = []
+        if open_meeting is not None:
+            when = timezone.localtime(open_meeting.starts_at).strftime("%-d %B %Y at %H:%M")
+            self.fields["another_confirmed"] = forms.BooleanField(
+                label="Yes, arrange another meeting for this PEP as well",
+                help_text=f"This PEP already has a meeting arranged for {when}. To move it, "
+                "change that meeting instead.",
+                required=False,
+            )
+            confirm = [
+                Fieldset(
+                    Field.checkbox("another_confirmed"),
+                    legend="This PEP already has a meeting",
+                    legend_size=Size.MEDIUM,
+                )
+            ]
         for role, label, _ in INVITEE_ROLES:
             name, email = f"{role}_name", f"{role}_email"
             self.fields[name] = forms.CharField(
@@ -115,6 +133,7 @@ class ScheduleForm(WhenWhereForm):
                 )
             )
         self.helper = govuk_helper(
+            *confirm,
             *self.when_where_layout(),
             Fieldset(*rows, legend="Who to invite", legend_size=Size.MEDIUM),
             Button("submit", "Arrange the meeting and send invitations", type="submit"),
@@ -181,7 +200,7 @@ class RecordForm(forms.Form):
         return {i.pk: self.cleaned_data.get(f"absence_{i.pk}", "") for i in self.invitations}
 
 
-class ActionForm(forms.Form):
+class ActionForm(OnceOnlyForm, forms.Form):
     description = forms.CharField(
         label="Action", max_length=1000, error_messages={"required": "Enter the action"}
     )

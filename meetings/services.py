@@ -78,6 +78,23 @@ def _check_invitees(invitees: list[Invitee]) -> None:
         raise ValidationError("Each person can be invited once")
 
 
+def open_meeting_of(pep: Pep) -> Meeting | None:
+    """The PEP's meeting that is arranged and neither recorded nor cancelled, if any."""
+    return (
+        pep.meetings.filter(cancelled_at__isnull=True, recorded_at__isnull=True)
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def _refuse_a_second_open_meeting(pep: Pep) -> None:
+    meeting = open_meeting_of(pep)
+    if meeting is not None:
+        when = timezone.localtime(meeting.starts_at).strftime("%-d %B %Y at %H:%M")
+        message = f"Confirm that you want to arrange another meeting, or change the one on {when}"
+        raise ValidationError({"another_confirmed": message})
+
+
 @transaction.atomic
 def meeting_schedule(
     *,
@@ -90,11 +107,15 @@ def meeting_schedule(
     online_link: str = "",
     invitees: list[Invitee],
     allow_holiday: bool = False,
+    another_confirmed: bool = False,
 ) -> Meeting:
     """The social worker arranges the PEP meeting and sends the invitations, each with a
-    calendar entry. The PEP's meeting date becomes confirmed."""
+    calendar entry. The PEP's meeting date becomes confirmed. A second meeting while one is
+    still open (neither held and recorded nor cancelled) needs the social worker's say-so."""
     pep = Pep.objects.select_for_update().select_related("child").get(pk=pep.pk)
     _require_chair(pep, actor)
+    if not another_confirmed:
+        _refuse_a_second_open_meeting(pep)
     _check_when(pep=pep, starts_at=starts_at, allow_holiday=allow_holiday)
     _check_where(mode, location, online_link)
     _check_invitees(invitees)

@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.govuk_forms import raise_on_form
 from accounts.models import Role, User
+from accounts.once import SubmittedTwice, submit_once, submitted_twice
 from children.selectors import carers_of
 from peps.policy import capacity_for
 from peps.selectors import pep_get_for_user
@@ -50,9 +52,14 @@ def _page(request, template, **context):
 def schedule(request, pep_id):
     pep = pep_get_for_user(user=request.user, pep_id=pep_id)
     _require_chair(request, pep)
-    form = ScheduleForm(request.POST or None, suggested=_suggested_invitees(pep))
+    form = ScheduleForm(
+        request.POST or None,
+        suggested=_suggested_invitees(pep),
+        open_meeting=services.open_meeting_of(pep),
+    )
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def arrange():
             meeting = services.meeting_schedule(
                 pep=pep,
                 actor=request.user,
@@ -63,12 +70,19 @@ def schedule(request, pep_id):
                 online_link=form.cleaned_data["online_link"],
                 invitees=form.invitees(),
                 allow_holiday=form.cleaned_data["allow_holiday"],
+                another_confirmed=form.cleaned_data.get("another_confirmed", False),
             )
+            return reverse("meetings:detail", args=[meeting.pk])
+
+        try:
+            url = submit_once(form=form, user=request.user, change=arrange)
+        except SubmittedTwice as twice:
+            return submitted_twice(request, twice)
         except ValidationError as error:
             raise_on_form(form, _on_fields(error))
         else:
             messages.success(request, "The meeting is arranged and the invitations have been sent")
-            return redirect("meetings:detail", meeting_id=meeting.pk)
+            return redirect(url)
     return _page(request, "form", form=form, pep=pep, title="Arrange the PEP meeting")
 
 
@@ -183,8 +197,16 @@ def action_add(request, meeting_id):
     _require_chair(request, meeting.pep)
     form = ActionForm(request.POST)
     if form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "submission_token"}
+
+        def add():
+            services.meeting_action_add(meeting=meeting, actor=request.user, **fields)
+            return reverse("meetings:detail", args=[meeting.pk])
+
         try:
-            services.meeting_action_add(meeting=meeting, actor=request.user, **form.cleaned_data)
+            submit_once(form=form, user=request.user, change=add)
+        except SubmittedTwice as twice:
+            return submitted_twice(request, twice)
         except ValidationError as error:
             raise_on_form(form, error)
         else:

@@ -65,6 +65,27 @@ def test_social_worker_arranges_and_changes_a_meeting(page):
     assert meeting.sequence == 1
     assert timezone.localtime(meeting.starts_at).strftime("%H:%M") == "14:30"
 
+    # A second meeting while this one is open is arranged only once the worker confirms it.
+    page.get_by_role("link", name="Back to the PEP").click()
+    page.get_by_role("link", name="Arrange the PEP meeting").click()
+    assert page.get_by_text("This PEP already has a meeting arranged for").is_visible()
+    assert_accessible(page)
+    fill_date(page, "day", day)
+    page.get_by_label("Start time").fill("16:00")
+    page.get_by_label("In person", exact=True).check()
+    page.get_by_label("Where (in person)").fill("Riverside Primary School, room 4")
+    page.get_by_role("button", name="Arrange the meeting and send invitations").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Confirm that you want to arrange another meeting" in summary.inner_text()
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("() => document.activeElement.id") == "id_another_confirmed"
+    assert_accessible(page)
+    assert Meeting.objects.filter(pep__child=child).count() == 1
+    page.get_by_label("Yes, arrange another meeting for this PEP as well").check()
+    page.get_by_role("button", name="Arrange the meeting and send invitations").click()
+    assert "The meeting is arranged" in page.locator(".govuk-notification-banner").inner_text()
+    assert Meeting.objects.filter(pep__child=child).count() == 2
+
     page.get_by_role("link", name="Back to the PEP").click()
     page.get_by_role("link", name="PEP deadlines").click()
     assert_accessible(page)
