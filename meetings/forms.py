@@ -217,3 +217,64 @@ class ActionForm(OnceOnlyForm, forms.Form):
             Field("due_date"),
             Button.secondary("submit", "Add the action", type="submit"),
         )
+
+
+class InviteesForm(forms.Form):
+    """Who is invited, one person for each role, as when the meeting was arranged. Those taken
+    off get a cancellation, those added an invitation."""
+
+    def __init__(self, *args, invitations, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {}
+        for invitation in invitations:
+            current.setdefault(invitation.role, invitation)
+        rows = []
+        for role, label, _ in INVITEE_ROLES:
+            name, email = f"{role}_name", f"{role}_email"
+            self.fields[name] = forms.CharField(
+                label=f"{label}: name", required=False, max_length=200
+            )
+            self.fields[email] = forms.EmailField(
+                label=f"{label}: email address",
+                required=False,
+                max_length=254,
+                error_messages={"invalid": "Enter an email address like name@example.com"},
+            )
+            if role in current:
+                self.initial.setdefault(name, current[role].name)
+                self.initial.setdefault(email, current[role].email)
+            rows.append(
+                Fieldset(
+                    Field.text(name, field_width=Fluid.ONE_HALF),
+                    Field.text(email, field_width=Fluid.ONE_HALF),
+                    legend=label,
+                    legend_size=Size.SMALL,
+                )
+            )
+        self.helper = govuk_helper(
+            Fieldset(
+                *rows,
+                legend="Who to invite",
+                legend_size=Size.MEDIUM,
+            ),
+            Button("submit", "Save and send the invitations", type="submit"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for role, _, who in INVITEE_ROLES:
+            if cleaned.get(f"{role}_name") and not cleaned.get(f"{role}_email"):
+                if f"{role}_email" not in self.errors:
+                    self.add_error(f"{role}_email", f"Enter an email address for {who}")
+            if cleaned.get(f"{role}_email") and not cleaned.get(f"{role}_name", "").strip():
+                self.add_error(f"{role}_name", f"Enter a name for {who}")
+        return cleaned
+
+    def invitees(self) -> list[Invitee]:
+        return [
+            Invitee(
+                role, self.cleaned_data[f"{role}_name"].strip(), self.cleaned_data[f"{role}_email"]
+            )
+            for role, _, _ in INVITEE_ROLES
+            if self.cleaned_data.get(f"{role}_name") and self.cleaned_data.get(f"{role}_email")
+        ]

@@ -4,6 +4,7 @@ worker, who chairs them, arranges, changes, cancels and records them."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from peps.policy import capacity_for
 from peps.selectors import pep_get_for_user
 
 from . import selectors, services
-from .forms import ActionForm, RecordForm, ScheduleForm, WhenWhereForm
+from .forms import ActionForm, InviteesForm, RecordForm, ScheduleForm, WhenWhereForm
 from .models import Invitation
 
 
@@ -104,7 +105,7 @@ def detail(request, meeting_id):
         "detail",
         meeting=meeting,
         pep=meeting.pep,
-        invitations=meeting.invitations.all(),
+        invitations=meeting.current_invitations(),
         actions=meeting.actions.all(),
         follow_up=selectors.actions_to_follow_up(meeting),
         is_chair=is_chair,
@@ -169,7 +170,7 @@ def cancel(request, meeting_id):
 def record(request, meeting_id):
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     _require_chair(request, meeting.pep)
-    invitations = meeting.invitations.all()
+    invitations = meeting.current_invitations()
     form = RecordForm(
         request.POST or None, invitations=invitations, initial={"notes": meeting.notes}
     )
@@ -213,3 +214,36 @@ def action_add(request, meeting_id):
             messages.success(request, "The action has been added")
             return redirect("meetings:detail", meeting_id=meeting.pk)
     return _page(request, "form", form=form, pep=meeting.pep, title="Add an action")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitees(request, meeting_id):
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+    _require_chair(request, meeting.pep)
+    # Bound on every POST: clearing every row is a choice to refuse, not an empty form.
+    data = request.POST if request.method == "POST" else None
+    form = InviteesForm(data, invitations=meeting.current_invitations())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_change_invitees(
+                meeting=meeting, actor=request.user, invitees=form.invitees()
+            )
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(
+                request, "Who is invited has changed, and those added or taken off have been told"
+            )
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+    return _page(request, "form", form=form, pep=meeting.pep, title="Change who is invited")
+
+
+@login_required
+def calendar_file(request, meeting_id):
+    """The meeting's .ics for whoever may see the meeting, written to the audit trail."""
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+    ics = services.meeting_calendar_download(meeting=meeting, actor=request.user)
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="pep-meeting.ics"'
+    return response
