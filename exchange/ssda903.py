@@ -135,10 +135,14 @@ def parse(
             refuse(row, f"CHILD {child_id!r} is not in the header file")
             continue
         try:
-            by_child[child_id].append((row, _episode(row.values, today)))
+            episode = _episode(row.values, today)
         except RowError as error:
             refuse(row, str(error))
+            continue
+        by_child[child_id].append((row, episode))
     for child_id, child in facts.items():
+        if child_id in refused:
+            continue  # a refused row: the child is not imported
         if child_id not in by_child:
             if child_id not in refused:
                 refuse(first_row[child_id], "This child has no episodes in the episodes file")
