@@ -104,23 +104,28 @@ def _refusals(files) -> list[tuple[str, int, str]]:
     return [(r.file, r.line, r.reason) for r in parsed.refused]
 
 
-@pytest.mark.parametrize(
-    ("header_row", "episode_row", "expected"),
-    [
-        ("A1,2,2014-03-14,WBRI,,,", None, ("header.csv", 2, "DOB '2014-03-14' is not a date written dd/mm/yyyy")),
-        ("A1,2,31/02/2014,WBRI,,,", None, ("header.csv", 2, "DOB '31/02/2014' is not a real date")),
-        (f"A1,2,14/03/2014,WBRI,B{upn(1)[1:]},,", None,
-         ("header.csv", 2, f"UPN B{upn(1)[1:]}: This UPN's check letter is wrong: check each "
-                           "character against the school's record")),
-        ("A1,3,14/03/2014,WBRI,,,", None, ("header.csv", 2, "SEX '3' is not 1 (male) or 2 (female)")),
-        ("A1,2,14/03/2014,WBRI,,,", "A1,01/05/2023,S,C2,N1,U4,PR1,01/04/2023,E11,,,,",
-         ("episodes.csv", 2, "The episode ends (DEC 01/04/2023) before it starts (DECOM 01/05/2023)")),
-        ("A1,2,14/03/2014,WBRI,,,", "A1,01/05/2023,S,C9,N1,U4,PR1,,,,,,",
-         ("episodes.csv", 2, "LS 'C9' is not a legal status code of the SSDA903 return")),
-        ("A1,2,14/03/2014,WBRI,,,", "A9,01/05/2023,S,C2,N1,U4,PR1,,,,,,",
-         ("episodes.csv", 2, "CHILD 'A9' is not in the header file")),
-    ],
-)  # fmt: skip
+GOOD_HEADER = "A1,2,14/03/2014,WBRI,,,"
+BAD_UPN = "B" + upn(1)[1:]
+BAD_ROWS = [
+    ("A1,2,2014-03-14,WBRI,,,", None,
+     ("header.csv", 2, "DOB '2014-03-14' is not a date written dd/mm/yyyy")),
+    ("A1,2,31/02/2014,WBRI,,,", None, ("header.csv", 2, "DOB '31/02/2014' is not a real date")),
+    (f"A1,2,14/03/2014,WBRI,{BAD_UPN},,", None,
+     ("header.csv", 2, f"UPN {BAD_UPN}: This UPN's check letter is wrong: check each "
+                       "character against the school's record")),
+    ("A1,3,14/03/2014,WBRI,,,", None,
+     ("header.csv", 2, "SEX '3' is not 1 (male) or 2 (female)")),
+    (GOOD_HEADER, "A1,01/05/2023,S,C2,N1,U4,PR1,01/04/2023,E11,,,,",
+     ("episodes.csv", 2,
+      "The episode ends (DEC 01/04/2023) before it starts (DECOM 01/05/2023)")),
+    (GOOD_HEADER, "A1,01/05/2023,S,C9,N1,U4,PR1,,,,,,",
+     ("episodes.csv", 2, "LS 'C9' is not a legal status code of the SSDA903 return")),
+    (GOOD_HEADER, "A9,01/05/2023,S,C2,N1,U4,PR1,,,,,,",
+     ("episodes.csv", 2, "CHILD 'A9' is not in the header file")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("header_row", "episode_row", "expected"), BAD_ROWS)
 def test_each_bad_row_is_named_with_its_line_and_reason(header_row, episode_row, expected):
     rows = [episode_row] if episode_row else ["A1,01/05/2023,S,C2,N1,U4,PR1,,,,,,"]
     assert expected in _refusals({"header": header(header_row), "episodes": episodes(*rows)})
