@@ -262,7 +262,10 @@ def _entry(
     if child is None:
         entry.action = "create"
         entry.fields = facts.fields
-        entry.changes.append("new child")
+        status = Child.LegalStatus(wanted["legal_status"]).label.lower()
+        entry.changes.append(f"new child, in care since {_text(wanted['date_entered_care'])} "
+                             f"({status})" + (f", left care {_text(wanted['date_left_care'])}"
+                                              if wanted.get("date_left_care") else ""))  # fmt: skip
         merged = wanted
     else:
         entry.child_id = child.pk

@@ -30,7 +30,10 @@ def test_it_prints_the_plan_and_applies_it_with_apply(tmp_path, virtual_school, 
     code = virtual_school.local_authority_code
     out = _run("--virtual-school", code, *reversed(paths))  # files are told by their columns
     assert "2 children to create, 0 to change, 0 left alone, 0 rows refused" in out
-    assert "A1: new child; placement foster care (independent agency) from 10 January 2024" in out
+    assert (
+        "A1: new child, in care since 1 May 2023 (full care order); placement foster care "
+        "(independent agency) from 10 January 2024"
+    ) in out
     assert "Dry run: nothing was changed" in out
     assert not Child.objects.exists()
     out = _run("--virtual-school", code, "--apply", *paths)

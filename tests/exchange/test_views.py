@@ -72,7 +72,10 @@ def test_officer_uploads_reads_the_dry_run_and_applies_it(client, post, virtual_
     assert not ImportFile.objects.exists()  # the files are gone once read
     page = client.get(response.url).content.decode()
     assert "Check the import before applying it" in page
-    assert "new child; placement foster care (independent agency) from 10 January 2024" in page
+    assert (
+        "new child, in care since 1 May 2023 (full care order); placement foster care "
+        "(independent agency) from 10 January 2024"
+    ) in page
     assert "Refresh" not in client.get(response.url).headers
     run.refresh_from_db()
     response = post(reverse("exchange:apply", args=[run.pk]),
@@ -162,3 +165,11 @@ def test_the_feed_is_uploaded_checked_and_applied(client, post, virtual_school, 
     assert child.allocations.get().social_worker == social_worker
     assert list(child.placements.get().carers.all()) == [carer]
     assert child.enrolments.get().school == school
+
+
+def test_only_the_import_item_is_current_in_the_navigation_on_an_import_page(client, vs_officer):
+    client.force_login(vs_officer)
+    page = client.get(reverse("exchange:index")).content.decode()
+    assert page.count('aria-current="page"') == 1
+    current = page.split('aria-current="page"')[1][:120]
+    assert "Import children" in current
