@@ -83,8 +83,8 @@ def detail(request, run_id: int):
     return _detail(request, run)
 
 
-@require_POST
 @role_required(*VIRTUAL_SCHOOL_STAFF)
+@require_POST
 def apply(request, run_id: int):
     run = selectors.import_get_for_user(user=request.user, run_id=run_id)
     form = ApplyForm(request.POST, has_refused=bool(run.counts.get("refused_rows")))
