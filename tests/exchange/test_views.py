@@ -173,3 +173,14 @@ def test_only_the_import_item_is_current_in_the_navigation_on_an_import_page(cli
     assert page.count('aria-current="page"') == 1
     current = page.split('aria-current="page"')[1][:120]
     assert "Import children" in current
+
+
+def test_the_import_pages_have_a_query_budget(client, virtual_school, vs_officer,
+                                              django_assert_max_num_queries):  # fmt: skip
+    runs = [ImportRunFactory(virtual_school=virtual_school, created_by=vs_officer)
+            for _ in range(25)]  # fmt: skip
+    client.force_login(vs_officer)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("exchange:index")).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("exchange:detail", args=[runs[0].pk])).status_code == 200
