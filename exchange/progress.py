@@ -18,20 +18,24 @@ def _client():
 
 
 def _key(run_id: int) -> str:
-    return f"pep-portal:import:{run_id}:progress"
+    # Named for the database too: one Redis may serve several (tests, a demo, a second site).
+    return f"pep-portal:{settings.DATABASES['default']['NAME']}:import:{run_id}:progress"
 
 
-def progress_set(run_id: int, *, step: str, done: int, total: int) -> None:
+def progress_set(run_id: int, *, step: str, done: int, total: int, state: str = "") -> None:
+    """Record how far the run has got in its current state (`queued`, `checking`, `applying`);
+    the page shows it only while the run is still in that state."""
     client = _client()
     if client is None:
         return
+    value = {"step": step, "done": done, "total": total, "state": state}
     try:
-        client.set(_key(run_id), json.dumps({"step": step, "done": done, "total": total}), ex=_TTL)
+        client.set(_key(run_id), json.dumps(value), ex=_TTL)
     except redis.RedisError:
         pass  # progress is a courtesy: the import goes on without it
 
 
-def progress_get(run_id: int) -> dict | None:
+def progress_get(run_id: int, *, state: str | None = None) -> dict | None:
     client = _client()
     if client is None:
         return None
@@ -39,4 +43,7 @@ def progress_get(run_id: int) -> dict | None:
         value = client.get(_key(run_id))
     except redis.RedisError:
         return None
-    return json.loads(value) if value else None
+    progress = json.loads(value) if value else None
+    if progress and state is not None and progress.get("state") != state:
+        return None  # left over from an earlier step
+    return progress

@@ -63,7 +63,7 @@ def import_check(*, run_id: int) -> ImportRun:
             return run  # already checked: a repeated delivery of the task
         run.state = ImportRun.State.CHECKING
         run.save(update_fields=["state"])
-    progress_set(run.pk, step="Reading the files", done=0, total=1)
+    progress_set(run.pk, step="Reading the files", done=0, total=1, state=run.state)
     files = {f.kind: (f.name, bytes(f.content)) for f in run.files.all()}
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=run_id)
@@ -75,7 +75,8 @@ def import_check(*, run_id: int) -> ImportRun:
             run.save(update_fields=["state", "file_errors"])
             run.files.all().delete()
             return run
-        progress_set(run.pk, step="Comparing with the children's records", done=0, total=1)
+        progress_set(run.pk, step="Comparing with the children's records", done=0, total=1,
+                     state=ImportRun.State.CHECKING)  # fmt: skip
         plan = plan_build(virtual_school=run.virtual_school, parsed=parsed)
         run.parsed = parsed.as_json()
         run.summary = plan.summary()
@@ -127,7 +128,7 @@ def import_apply(*, run_id: int) -> ImportRun:
     parsed = Parsed.from_json(run.parsed)
 
     def progress(step, done, total):
-        progress_set(run.pk, step=step, done=done, total=total)
+        progress_set(run.pk, step=step, done=done, total=total, state=ImportRun.State.APPLYING)
 
     try:
         with transaction.atomic():

@@ -66,7 +66,7 @@ def _detail(request, run: ImportRun, form: ApplyForm | None = None, status: int 
             "change": summary.get("change", [])[:SHOWN],
             "unchanged": summary.get("unchanged", [])[:SHOWN],
             "refused": summary.get("refused", [])[:SHOWN],
-            "progress": progress_get(run.pk) if run.is_running else None,
+            "progress": progress_get(run.pk, state=run.state) if run.is_running else None,
             "form": form,
         },
         status=status,

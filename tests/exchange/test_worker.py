@@ -46,8 +46,26 @@ def test_a_worker_checks_and_applies_an_upload():
         _wait_for(run, ImportRun.State.APPLIED)
     assert Child.objects.filter(virtual_school=virtual_school).count() == 2
     assert progress_get(run.pk)["step"] == "Rebuilding access and writing the audit trail"
+    assert progress_get(run.pk, state=ImportRun.State.APPLYING)
+    # Once applied, what the apply reported is not shown as the run's progress.
+    assert progress_get(run.pk, state=ImportRun.State.APPLIED) is None
 
 
 def test_progress_is_shared_through_redis():
-    progress_set(999_999, step="Recording placements", done=5, total=10)
-    assert progress_get(999_999) == {"step": "Recording placements", "done": 5, "total": 10}
+    progress_set(999_999, step="Recording placements", done=5, total=10, state="applying")
+    assert progress_get(999_999) == {"step": "Recording placements", "done": 5, "total": 10,
+                                     "state": "applying"}  # fmt: skip
+
+
+def test_a_queued_run_does_not_show_progress_left_from_another_step(client):
+    """Seen in the demo: a new run showed the last step of an apply with the same id."""
+    from django.urls import reverse
+
+    from tests.exchange.factories import ImportRunFactory
+
+    run = ImportRunFactory()
+    progress_set(run.pk, step="Rebuilding access and writing the audit trail", done=12,
+                 total=12, state=ImportRun.State.APPLYING)  # fmt: skip
+    client.force_login(run.created_by)
+    page = client.get(reverse("exchange:detail", args=[run.pk])).content.decode()
+    assert "Rebuilding access" not in page and "Waiting to be checked" in page
