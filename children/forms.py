@@ -56,6 +56,10 @@ class ChildForm(forms.ModelForm):
         self.fields["gender"].choices = Child.Gender.choices
         self.fields["legal_status"].choices = Child.LegalStatus.choices
         self.fields["sen_status"].choices = Child.SenStatus.choices
+        # The model allows blank names for children imported from the SSDA903 return; a person
+        # recording or correcting a child gives both.
+        self.fields["legal_first_name"].required = True
+        self.fields["legal_last_name"].required = True
         self.helper = govuk_helper(
             Fieldset(
                 Field.text("legal_first_name", field_width=Fluid.ONE_HALF),

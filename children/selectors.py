@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 
 from .access import CHANGE, SIGNED_OFF_PEPS, VIEW, children_with_permission
-from .models import Child, Enrolment, SocialWorkerAllocation
+from .models import Child, Enrolment, Placement, SocialWorkerAllocation
 from .school_year import academic_year_of
 from .upn import upn_normalise
 
@@ -206,7 +206,14 @@ def children_of_virtual_school(*, user: User, filters: ChildFilters) -> QuerySet
     for key, value in filters.extra.items():
         if value and key in LIST_FILTERS:
             children = children.filter(LIST_FILTERS[key].condition(value, user, filters.extra))
-    return with_current_details(children)
+    # The Virtual School's list also says where each child lives (one more query).
+    return with_current_details(children).prefetch_related(
+        Prefetch(
+            "placements",
+            queryset=Placement.objects.filter(end_date__isnull=True),
+            to_attr="current_placements",
+        )
+    )
 
 
 def social_workers_of(virtual_school_id: int) -> QuerySet[User]:

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "meetings",
     "funding",
     "reporting",
+    "exchange",
     # Last: the project itself, for commands that span every app (seed_demo).
     "pep_portal",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("funding.urls")),
     path("", include("reporting.urls")),
+    path("virtual-school/imports/", include("exchange.urls")),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="pages/accessibility.html"),
