@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_sign_on_and_password_resets"),
-        ("children", "0003_planned_moves_and_attendance_changes"),
+        ("children", "0004_access_grant_exception_approved_by"),
     ]
 
     operations = [
