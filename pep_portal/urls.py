@@ -34,3 +34,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# 403 and 404 use Django's views with templates/403.html and 404.html.
+handler500 = "pep_portal.errors.server_error"

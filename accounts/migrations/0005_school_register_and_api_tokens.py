@@ -32,7 +32,7 @@ def drop_search_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_sign_on_and_password_resets'),
+        ('accounts', '0004_form_submissions'),
     ]
 
     operations = [
