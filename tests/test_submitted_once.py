@@ -73,8 +73,9 @@ def test_twenty_identical_posts_arrange_one_meeting_and_one_set_of_invitations(w
     assert Meeting.objects.filter(pep=pep).count() == 1
     assert Invitation.objects.filter(meeting__pep=pep).count() == 2
     invitations = [m for m in mail.outbox if m.subject == "Invitation: PEP meeting"]
+    # One each for the two invitees, and the chair's own copy.
     assert sorted(m.to[0] for m in invitations) == sorted(
-        [world.designated_teacher.email, world.carer.email]
+        [world.designated_teacher.email, world.carer.email, world.allocated_social_worker.email]
     ), [(m.subject, m.to) for m in mail.outbox]
 
 
