@@ -50,7 +50,8 @@ def real(world, same_connection):
 
 
 @schema.parametrize()
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomised: the same examples on every run, so CI cannot pass one day and fail the next.
+@settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_the_api_keeps_to_its_schema(case, real):
     params = case.path_parameters or {}
     if isinstance(params.get("child_id"), int):
