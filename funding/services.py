@@ -12,6 +12,7 @@ from accounts.models import Role, User, VirtualSchool
 from audit.services import audit_changes, audit_record
 from peps.models import Pep, Target
 from peps.policy import can_edit_section, capacity_for
+from peps.rules import PpPlusFact
 from peps.sections import section_for
 
 from .models import FundingPolicy, Payment, PpPlusJustification, PpPlusRequest
@@ -279,3 +280,18 @@ def reopen_decision_on_amount_change(sender, target, before, **kwargs) -> None:
     if request.decision != PpPlusRequest.Decision.PENDING:
         _reopen(request)
         request.save()
+
+
+def ppplus_facts_for_pep(sender, pep: Pep, **kwargs) -> list[PpPlusFact]:
+    """peps asks, while gathering a PEP's facts, what is open about its PP+: one fact for each
+    request the school has made, undecided until the Virtual School decides it."""
+    requests = PpPlusRequest.objects.filter(target__pep=pep, target__ppplus_amount__gt=0)
+    return [
+        PpPlusFact(
+            target=str(request.target),
+            amount=request.target.ppplus_amount,
+            decided=request.decision != PpPlusRequest.Decision.PENDING,
+            tuition_arranged_by=request.tuition_arranged_by,
+        )
+        for request in requests.select_related("target").order_by("target__created_at", "pk")
+    ]

@@ -147,6 +147,18 @@ def fill_school_part(pep: Pep, teacher: User, vary: int = 0) -> None:
             )
 
 
+def say_who_arranges_tuition(pep: Pep, teacher: User, arranger: str) -> None:
+    """The targets section's answer on tuition, to agree with the PP+ requests."""
+    row = pep.answers.filter(section_key="targets").first()
+    services.section_save(
+        pep=pep,
+        section_key="targets",
+        answers={**(row.answers if row else {}), "tuition_arrangement": arranger},
+        expected_version=row.version if row else 0,
+        actor=teacher,
+    )
+
+
 def fill_social_worker_part(pep: Pep, social_worker: User, vary: int = 0) -> None:
     _fill(pep, social_worker, (Owner.SOCIAL_WORKER,), vary)
 

@@ -11,6 +11,20 @@ from .models import Target
 
 
 @dataclass(frozen=True)
+class PpPlusFact:
+    """One target's PP+ request as the rules see it (given by the funding app)."""
+
+    target: str  # how the person recognises the target: its own words, shortened
+    amount: Decimal
+    decided: bool
+    tuition_arranged_by: str = ""  # "school" or "virtual_school" for tuition; else ""
+
+    @property
+    def label(self) -> str:
+        return f"“{self.target}” (£{self.amount:,.2f})"
+
+
+@dataclass(frozen=True)
 class PepFacts:
     """What the rules look at, gathered once (see `progress.pep_facts`)."""
 
@@ -19,6 +33,7 @@ class PepFacts:
     applicable_keys: frozenset[str]
     targets: tuple[Target, ...]
     reviews: tuple  # TargetReview rows of the previous PEP's targets
+    ppplus: tuple[PpPlusFact, ...] = ()  # one for each target that asks for PP+
 
 
 @dataclass(frozen=True)
@@ -28,7 +43,7 @@ class Rule:
 
     @property
     def message(self) -> str:
-        return (self.check.__doc__ or self.code).strip()
+        return " ".join((self.check.__doc__ or self.code).split())
 
 
 def _answer(facts: PepFacts, section: str, question: str) -> str:
@@ -72,6 +87,23 @@ def ppplus_linked_to_targets(facts: PepFacts) -> bool | None:
     return sum((t.ppplus_amount for t in facts.targets), Decimal(0)) > 0
 
 
+def ppplus_requests_decided(facts: PepFacts) -> bool | None:
+    """Every PP+ request is decided (approved, part-approved or declined) before sign-off"""
+    if not facts.ppplus:
+        return None
+    return all(fact.decided for fact in facts.ppplus)
+
+
+def tuition_arrangement_agrees(facts: PepFacts) -> bool | None:
+    """Who arranges tuition in the targets section is the same as in each PP+ request for
+    tuition"""
+    tuition = [fact for fact in facts.ppplus if fact.tuition_arranged_by]
+    if not tuition:
+        return None
+    said = _answer(facts, "targets", "tuition_arrangement")
+    return all(fact.tuition_arranged_by == said for fact in tuition)
+
+
 def meeting_recorded(facts: PepFacts) -> bool:
     """The meeting's date and who attended are recorded"""
     return bool(
@@ -103,9 +135,15 @@ QUALITY_CHECKLIST = _rules(
     three_targets_with_the_right_mix,
     targets_are_smart,
     ppplus_linked_to_targets,
+    tuition_arrangement_agrees,
+    ppplus_requests_decided,
     meeting_recorded,
     transition_planned,
 )
+
+
+# The Virtual School cannot sign off while a money question is open.
+SIGN_OFF_GATE = _rules(ppplus_requests_decided, tuition_arrangement_agrees)
 
 
 def failing(rules: tuple[Rule, ...], facts: PepFacts) -> list[Rule]:

@@ -8,3 +8,9 @@ pep_signed_off = Signal()
 # Sent inside the transaction that changes a target's PP+ amount, with `target` and `before`
 # (the previous amount). The funding app reopens any decision made on the old amount.
 target_amount_changed = Signal()
+
+# Sent while a PEP's facts are gathered, with `pep`. Each receiver returns a list of
+# `rules.PpPlusFact`, one for each target that asks for PP+: the funding app answers whether
+# each request is decided and who arranges its tuition, so the rules and the sign-off can see
+# open money questions without peps knowing how PP+ is kept.
+pep_ppplus_facts = Signal()

@@ -31,6 +31,7 @@ def _requests(world, pep):
         target=english, actor=world.designated_teacher, intervention="tuition",
         tuition_arranged_by="virtual_school",
     )  # fmt: skip
+    demo.say_who_arranges_tuition(pep, world.designated_teacher, "virtual_school")
     resources = services.ppplus_request_save(
         target=maths, actor=world.designated_teacher, intervention="resources"
     )
@@ -165,6 +166,7 @@ def test_a_payment_above_the_approved_amount_is_refused(world, pep):
 def test_a_request_on_a_locked_pep_is_refused(world, pep):
     tuition, resources = _requests(world, pep)
     pep = _submit(world, pep)
+    _approve(world, tuition, resources)
     workflow.pep_sign_off(
         pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
     )
@@ -172,6 +174,65 @@ def test_a_request_on_a_locked_pep_is_refused(world, pep):
         services.ppplus_request_save(
             target=resources.target, actor=world.designated_teacher, intervention="mentoring"
         )
+
+
+def test_sign_off_is_refused_while_a_request_is_undecided_and_names_it(world, pep):
+    tuition, resources = _requests(world, pep)
+    pep = _submit(world, pep)
+    _approve(world, tuition)
+    with pytest.raises(ValidationError) as error:
+        workflow.pep_sign_off(
+            pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+        )
+    assert error.value.messages == [
+        f"Decide the PP+ request for “{resources.target}” (£260.00) before signing off"
+    ]
+    assert Pep.objects.get(pk=pep.pk).state == "submitted"
+    _approve(world, resources)
+    workflow.pep_sign_off(
+        pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+    )
+    assert Pep.objects.get(pk=pep.pk).state == "signed_off"
+
+
+def test_the_pre_check_flags_tuition_said_two_ways_and_sign_off_refuses_it(client, world, pep):
+    from peps.progress import pep_facts
+    from peps.rules import ppplus_requests_decided, tuition_arrangement_agrees
+
+    tuition, resources = _requests(world, pep)
+    facts = pep_facts(pep)
+    assert tuition_arrangement_agrees(facts) is True
+    assert ppplus_requests_decided(facts) is False
+    demo.say_who_arranges_tuition(pep, world.designated_teacher, "school")
+    assert tuition_arrangement_agrees(pep_facts(pep)) is False
+    client.force_login(world.designated_teacher)
+    page = client.get(reverse("peps:overview", args=[pep.pk])).content.decode()
+    assert (
+        "Who arranges tuition in the targets section is the same as in each PP+ request for "
+        "tuition" in page
+    )
+    pep = _submit(world, pep)
+    _approve(world, tuition, resources)
+    with pytest.raises(ValidationError) as error:
+        workflow.pep_sign_off(
+            pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+        )
+    assert error.value.messages == [
+        "Who arranges tuition in the targets section is the same as in each PP+ request for tuition"
+    ]
+
+
+def test_the_sign_off_page_shows_the_undecided_request_next_to_the_form(client, world, pep):
+    tuition, resources = _requests(world, pep)
+    pep = _submit(world, pep)
+    client.force_login(world.vs_officer)
+    response = client.post(
+        reverse("peps:quality", args=[pep.pk]),
+        {f"rating_{key}": "green" for key in demo.all_green(pep)} | {"feedback": "Good"},
+    )
+    assert response.status_code == 200
+    assert f"Decide the PP+ request for “{tuition.target}”" in response.content.decode()
+    assert Pep.objects.get(pk=pep.pk).state == "submitted"
 
 
 def test_changing_the_amount_reopens_an_unpaid_decision(world, pep):
