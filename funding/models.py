@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from accounts.formats import long_date, pounds
+
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
 
@@ -154,4 +156,4 @@ class Payment(models.Model):
         constraints = [models.CheckConstraint(name="payment_positive", condition=Q(amount__gt=0))]
 
     def __str__(self) -> str:
-        return f"£{self.amount} on {self.paid_on}"
+        return f"{pounds(self.amount)} on {long_date(self.paid_on)}"

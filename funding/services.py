@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from accounts.formats import pounds
 from accounts.models import Role, User, VirtualSchool
 from audit.services import audit_changes, audit_record
 from peps.models import Pep, Target
@@ -160,13 +161,17 @@ def ppplus_decide(
         approved_amount = Decimal(0)
     elif decision == PpPlusRequest.Decision.PART_APPROVED:
         if approved_amount is None or not (0 < approved_amount < asked):
-            errors["approved_amount"] = f"Enter an amount more than £0 and less than £{asked}"
+            errors["approved_amount"] = (
+                f"Enter an amount more than £0 and less than {pounds(asked)}"
+            )
     else:
         errors["decision"] = "Choose approve, part-approve or decline"
     if decision in ("part_approved", "declined") and not reason.strip():
         errors["reason"] = "Enter the reason, for the school"
     if not errors and approved_amount < paid:
-        errors["approved_amount"] = f"£{paid} has been paid already: approve at least that much"
+        errors["approved_amount"] = (
+            f"{pounds(paid)} has been paid already: approve at least that much"
+        )
     if errors:
         raise ValidationError(errors)
     others = PpPlusRequest.objects.filter(
@@ -223,7 +228,9 @@ def payment_record(
     if amount <= 0:
         errors["amount"] = "Enter an amount more than £0"
     elif paid + amount > request.approved_amount:
-        errors["amount"] = f"This is more than is left to pay (£{request.approved_amount - paid})"
+        errors["amount"] = (
+            f"This is more than is left to pay ({pounds(request.approved_amount - paid)})"
+        )
     if paid_on > timezone.localdate():
         errors["paid_on"] = "The payment date must be today or in the past"
     elif request.decided_on and paid_on < request.decided_on:

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from accounts.formats import pounds
+
 from .models import Target
 
 
@@ -21,7 +23,7 @@ class PpPlusFact:
 
     @property
     def label(self) -> str:
-        return f"“{self.target}” (£{self.amount:,.2f})"
+        return f"“{self.target}” ({pounds(self.amount)})"
 
 
 @dataclass(frozen=True)

@@ -439,3 +439,30 @@ def test_fully_paid_requests_leave_the_payments_list(client, world, pep):
         reverse("funding:payment", args=[PpPlusRequest.objects.get(intervention="resources").pk])
         not in html
     )
+
+
+def test_the_review_of_a_target_shows_what_was_approved_and_paid_not_what_was_asked(
+    client, world, pep
+):
+    tuition, resources = _requests(world, pep)  # maths resources: £260 asked
+    pep = _submit(world, pep)
+    _approve(world, tuition)
+    services.ppplus_decide(
+        request=resources, actor=world.vs_officer, decision="part_approved",
+        approved_amount=Decimal("50.00"), reason="Half the books are in school already",
+    )  # fmt: skip
+    workflow.pep_sign_off(
+        pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+    )
+    next_pep = Pep.objects.get(previous=pep)
+    client.force_login(world.designated_teacher)
+    page = client.get(reverse("peps:section", args=[next_pep.pk, "targets"])).content.decode()
+    assert "£50.00 approved, £0.00 paid" in page
+    assert "£120.00 approved, kept by the Virtual School to arrange tuition" in page
+    assert "£260.00" not in page
+    services.payment_record(
+        request=resources, actor=world.vs_officer, amount=Decimal("20.00"),
+        paid_on=timezone.localdate(), reference="PPP-9",
+    )  # fmt: skip
+    page = client.get(reverse("peps:section", args=[next_pep.pk, "targets"])).content.decode()
+    assert "£50.00 approved, £20.00 paid" in page
