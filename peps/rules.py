@@ -153,11 +153,56 @@ def failing(rules: tuple[Rule, ...], facts: PepFacts) -> list[Rule]:
     return [rule for rule in rules if rule.check(facts) is False]
 
 
-def overall_rating(section_ratings: dict[str, str], *, amber_threshold: int = 2) -> str:
-    """Any red section gives red; `amber_threshold` or more ambers give amber; else green."""
-    ratings = list(section_ratings.values())
+class RatingRule:
+    """How a Virtual School turns section ratings into the PEP's overall rating (a setting).
+    Each rule is a small function whose docstring is what the Virtual School is shown."""
+
+    THRESHOLD = "threshold"
+    ST_HELENS = "st_helens"
+    ALL_GREEN = "all_green"
+
+
+def _threshold(ratings: list[str], amber_threshold: int) -> str:
+    """Any red section makes the PEP red; the number of ambers you choose makes it amber"""
     if "red" in ratings:
         return "red"
-    if ratings.count("amber") >= amber_threshold:
-        return "amber"
-    return "green"
+    return "amber" if ratings.count("amber") >= amber_threshold else "green"
+
+
+def _st_helens(ratings: list[str], amber_threshold: int) -> str:
+    """St Helens: any red section makes the PEP red, two or more ambers make it amber, and
+    otherwise it is green"""
+    return _threshold(ratings, 2)
+
+
+def _all_green(ratings: list[str], amber_threshold: int) -> str:
+    """Any red section makes the PEP red; it is green only when every section is green, and
+    otherwise amber"""
+    if "red" in ratings:
+        return "red"
+    return "green" if all(r == "green" for r in ratings) else "amber"
+
+
+RATING_RULES = {
+    RatingRule.THRESHOLD: _threshold,
+    RatingRule.ST_HELENS: _st_helens,
+    RatingRule.ALL_GREEN: _all_green,
+}
+
+
+def rating_rule_description(rule: str, *, amber_threshold: int = 2) -> str:
+    text = " ".join((RATING_RULES[rule].__doc__ or "").split())
+    if rule == RatingRule.THRESHOLD:
+        plural = "s make" if amber_threshold != 1 else " makes"
+        text = text.replace(
+            "the number of ambers you choose makes it amber",
+            f"{amber_threshold} or more amber{plural} it amber",
+        )
+    return text
+
+
+def overall_rating(
+    section_ratings: dict[str, str], *, rule: str = RatingRule.THRESHOLD, amber_threshold: int = 2
+) -> str:
+    """The overall rating by the Virtual School's rule (today's threshold rule by default)."""
+    return RATING_RULES[rule](list(section_ratings.values()), amber_threshold)

@@ -168,8 +168,9 @@ def pep_sign_off(
         raise ValidationError({"section_ratings": "Rate every section red, amber or green"})
     ratings = {key: section_ratings[key] for key in applicable}
     settings_row = PepSettings.objects.filter(virtual_school=pep.child.virtual_school_id).first()
+    settings_row = settings_row or PepSettings()
     overall = overall_rating(
-        ratings, amber_threshold=settings_row.amber_threshold if settings_row else 2
+        ratings, rule=settings_row.rating_rule, amber_threshold=settings_row.amber_threshold
     )
     review = QualityReview.objects.create(
         pep=pep,

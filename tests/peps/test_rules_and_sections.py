@@ -109,6 +109,36 @@ def test_overall_rating(ratings, threshold, overall):
     assert rules.overall_rating(ratings, amber_threshold=threshold) == overall
 
 
+@pytest.mark.parametrize(
+    ("ratings", "rule", "threshold", "overall"),
+    [
+        # Today's rule with a threshold of 3: two ambers stay green.
+        (["amber", "amber", "green"], "threshold", 3, "green"),
+        # St Helens: two ambers give amber, whatever the threshold says; one amber is green.
+        (["amber", "amber", "green"], "st_helens", 3, "amber"),
+        (["amber"] + ["green"] * 7, "st_helens", 3, "green"),
+        (["red"] + ["green"] * 7, "st_helens", 3, "red"),
+        # Every section green for green; one amber makes it amber.
+        (["amber"] + ["green"] * 7, "all_green", 2, "amber"),
+        (["green"] * 8, "all_green", 2, "green"),
+        (["red", "amber"], "all_green", 2, "red"),
+    ],
+)
+def test_overall_rating_follows_the_virtual_schools_rule(ratings, rule, threshold, overall):
+    section_ratings = {f"s{i}": rating for i, rating in enumerate(ratings)}
+    assert rules.overall_rating(section_ratings, rule=rule, amber_threshold=threshold) == overall
+
+
+def test_each_rating_rule_is_a_setting_and_describes_itself():
+    from peps.models import PepSettings
+
+    assert set(rules.RATING_RULES) == set(PepSettings.RatingRule.values)
+    assert rules.rating_rule_description("threshold", amber_threshold=3) == (
+        "Any red section makes the PEP red; 3 or more ambers make it amber"
+    )
+    assert rules.rating_rule_description("st_helens").startswith("St Helens: any red")
+
+
 def test_every_rule_message_is_its_docstring():
     for rule in rules.QUALITY_CHECKLIST:
         assert rule.message and rule.message != rule.code

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from audit.models import AuditEvent
 from peps import demo, services, workflow
@@ -206,6 +207,39 @@ def test_sign_off_rates_overall_by_the_virtual_schools_rule(world, pep):
     pep = _submitted(world, pep)
     ratings = demo.all_green(pep)
     ratings["attendance"] = ratings["needs"] = "amber"
+    review = workflow.pep_sign_off(
+        pep=pep, actor=world.vs_officer, section_ratings=ratings, feedback=""
+    )
+    assert review.overall_rating == "amber"
+
+
+def test_the_virtual_school_head_chooses_the_rating_rule_and_sign_off_follows_it(
+    client, world, pep
+):
+    from peps.models import PepSettings
+
+    pep = _submitted(world, pep)
+    url = reverse("peps:settings")
+    client.force_login(world.vs_officer)
+    assert client.get(url).status_code == 403
+    client.force_login(world.vs_head)
+    defaults = {
+        "rating_rule": "st_helens", "amber_threshold": "5", "first_pep_school_days": "20",
+        "new_school_school_days": "20", "termly_deadline_school_day": "15",
+        "reminder_school_days": "5", "quality_assurance_days": "10",
+        "escalation_school_days": "10", "social_care_review_months": "6",
+    }  # fmt: skip
+    html = client.post(url, {**defaults, "amber_threshold": "0"}).content.decode()
+    assert '<a href="#id_amber_threshold">Enter a whole number from 1 to 20</a>' in html
+    assert not PepSettings.objects.filter(virtual_school=world.virtual_school).exists()
+    assert client.post(url, defaults).status_code == 302
+    settings_row = PepSettings.objects.get(virtual_school=world.virtual_school)
+    assert (settings_row.rating_rule, settings_row.amber_threshold) == ("st_helens", 5)
+    client.force_login(world.vs_officer)
+    page = client.get(reverse("peps:quality", args=[pep.pk])).content.decode()
+    assert "St Helens: any red section makes the PEP red, two or more ambers" in page
+    ratings = demo.all_green(pep)
+    ratings["attendance"] = ratings["needs"] = "amber"  # amber by St Helens, green by 5
     review = workflow.pep_sign_off(
         pep=pep, actor=world.vs_officer, section_ratings=ratings, feedback=""
     )
