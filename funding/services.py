@@ -207,7 +207,7 @@ def payment_record(
     School keeps the money for."""
     request = (
         PpPlusRequest.objects.select_for_update()
-        .select_related("target__pep__child")
+        .select_related("target__pep__child", "target__pep__term")
         .get(pk=request.pk)
     )
     child = request.target.pep.child
@@ -223,6 +223,19 @@ def payment_record(
             "The Virtual School keeps this PP+ to arrange tuition itself: it is not paid to the "
             "school"
         )
+    pep = request.target.pep
+    policy = policy_for(
+        virtual_school_id=child.virtual_school_id, academic_year=pep.term.academic_year
+    )
+    if policy.pay_only_rated_amber_or_better and pep.overall_rating not in (
+        Pep.Rating.AMBER,
+        Pep.Rating.GREEN,
+    ):
+        raise ValidationError(
+            "PP+ is paid only for a PEP rated amber or green"
+            + (f", and this PEP was rated {pep.get_overall_rating_display().lower()}"
+               if pep.overall_rating else ", and this PEP is not signed off yet")
+        )  # fmt: skip
     paid = request.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
     errors = {}
     if amount <= 0:
@@ -302,3 +315,16 @@ def ppplus_facts_for_pep(sender, pep: Pep, **kwargs) -> list[PpPlusFact]:
         )
         for request in requests.select_related("target").order_by("target__created_at", "pk")
     ]
+
+
+def refuse_amount_over_the_ceiling(sender, pep: Pep, amount: Decimal, **kwargs) -> None:
+    """peps asks before saving a target: no target asks for more than the Virtual School's
+    ceiling for one target."""
+    ceiling = policy_for(
+        virtual_school_id=pep.child.virtual_school_id, academic_year=pep.term.academic_year
+    ).target_ceiling
+    if amount > ceiling:
+        raise ValidationError(
+            {"ppplus_amount": f"Enter an amount of {pounds(ceiling)} or less: that is the most "
+                              "one target may ask for"}
+        )  # fmt: skip

@@ -26,7 +26,7 @@ from .models import (
 )
 from .policy import can_change_kind, can_comment, can_edit_section, capacity_for
 from .sections import Kind, kind_for_year_group, section_for, sections_for
-from .signals import target_amount_changed
+from .signals import target_amount_changed, target_amount_checked
 
 TARGET_FIELDS = (
     "area",
@@ -197,6 +197,8 @@ def _check_target(fields: dict, *, pep: Pep) -> None:
         errors["due_by"] = "A target is for the coming term: choose a date within a year"
     if errors:
         raise ValidationError(errors)
+    if amount > 0:
+        target_amount_checked.send(sender=Target, pep=pep, amount=amount)
 
 
 def _targets_editable(pep: Pep, actor: User) -> Pep:

@@ -14,3 +14,8 @@ target_amount_changed = Signal()
 # each request is decided and who arranges its tuition, so the rules and the sign-off can see
 # open money questions without peps knowing how PP+ is kept.
 pep_ppplus_facts = Signal()
+
+# Sent inside the transaction that saves a target, before it is saved, with `pep` and `amount`
+# (the PP+ asked for). The funding app refuses an amount above its Virtual School's ceiling by
+# raising ValidationError({"ppplus_amount": ...}), which reaches the person.
+target_amount_checked = Signal()
