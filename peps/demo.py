@@ -22,6 +22,22 @@ SAMPLE_TARGETS = (
     (Target.Area.ACADEMIC, "Maths", "Recall the 6, 7 and 8 times tables", "260.00"),
     (Target.Area.WELLBEING, "", "Join a lunchtime club and take part each week", "0"),
 )
+# Early years: the EYFS areas of learning; post-16: education, training or employment.
+SAMPLE_TARGETS_BY_KIND = {
+    "school_age": SAMPLE_TARGETS,
+    "early_years": (
+        (Target.Area.EYFS_COMMUNICATION, "", "Use sentences of four or more words at snack time",
+         "120.00"),
+        (Target.Area.EYFS_MATHEMATICS, "", "Count up to ten objects reliably", "260.00"),
+        (Target.Area.EYFS_PERSONAL, "", "Take turns in a small-group game with an adult", "0"),
+    ),
+    "post_16": (
+        (Target.Area.ACADEMIC, "English", "Reach grade 4 in the GCSE English resit mock",
+         "120.00"),
+        (Target.Area.EET, "", "Apply for two apprenticeships before February", "260.00"),
+        (Target.Area.WELLBEING, "", "Join a college club and take part each week", "0"),
+    ),
+}  # fmt: skip
 
 
 # Typed answers that pass the sections' checks; `vary` moves them from child to child and term
@@ -131,7 +147,7 @@ def fill_school_part(pep: Pep, teacher: User, vary: int = 0) -> None:
             ppplus_impact="Small-group sessions helped." if review.target.ppplus_amount else "",
         )
     if not pep.targets.exists():
-        for area, subject, description, amount in SAMPLE_TARGETS:
+        for area, subject, description, amount in SAMPLE_TARGETS_BY_KIND[pep.kind]:
             services.target_save(
                 pep=pep,
                 actor=teacher,

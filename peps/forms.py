@@ -288,7 +288,7 @@ class TargetForm(forms.ModelForm):
         }
         labels = {"subject": "Subject (for an academic target)"}
         error_messages = {
-            "area": {"required": "Choose whether the target is academic or for wellbeing"},
+            "area": {"required": "Choose the area of the target"},
             "description": {"required": "Enter the target"},
             "baseline": {"required": "Enter where the child is now"},
             "success_criteria": {"required": "Enter how you will know it is achieved"},
@@ -302,9 +302,9 @@ class TargetForm(forms.ModelForm):
             self.add_error("subject", "Enter the subject of an academic target")
         return cleaned
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kind: str = "school_age", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = Target.Area.choices
+        self.fields["area"].choices = Target.areas_for(kind)
         self.helper = govuk_helper(
             Field.radios("area", legend_size=Size.SMALL),
             Field.text("subject", field_width=Fluid.ONE_HALF),

@@ -76,6 +76,7 @@ def _gather(pep: Pep) -> tuple[PepFacts, dict]:
     year_group = pep.child.year_group(on=pep.term.start_date)
     applicable = frozenset(s.key for s in sections_for(pep.kind) if s.applies(year_group, answers))
     return PepFacts(
+        kind=pep.kind,
         year_group=year_group,
         answers=answers,
         applicable_keys=applicable,

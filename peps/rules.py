@@ -5,7 +5,10 @@ quality checklist are lists of them."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+
+from django.utils import timezone
 
 from accounts.formats import pounds
 
@@ -36,6 +39,7 @@ class PepFacts:
     targets: tuple[Target, ...]
     reviews: tuple  # TargetReview rows of the previous PEP's targets
     ppplus: tuple[PpPlusFact, ...] = ()  # one for each target that asks for PP+
+    kind: str = "school_age"  # early_years, school_age or post_16
 
 
 @dataclass(frozen=True)
@@ -66,12 +70,35 @@ def previous_targets_reviewed(facts: PepFacts) -> bool | None:
     return all(review.is_done for review in facts.reviews)
 
 
-def three_targets_with_the_right_mix(facts: PepFacts) -> bool:
+def three_targets_with_the_right_mix(facts: PepFacts) -> bool | None:
     """At least three targets: two or more academic, and one or more for wellbeing or social
     skills"""
+    if facts.kind != "school_age":
+        return None
     academic = sum(1 for t in facts.targets if t.area == Target.Area.ACADEMIC)
     wellbeing = sum(1 for t in facts.targets if t.area == Target.Area.WELLBEING)
     return len(facts.targets) >= 3 and academic >= 2 and wellbeing >= 1
+
+
+def early_years_targets_follow_the_eyfs(facts: PepFacts) -> bool | None:
+    """At least three targets in the early years foundation stage's areas of learning, one or
+    more in a prime area: communication and language, physical development, or personal,
+    social and emotional development"""
+    if facts.kind != "early_years":
+        return None
+    areas = [t.area for t in facts.targets]
+    return (
+        len(areas) >= 3
+        and all(area in Target.EYFS_AREAS for area in areas)
+        and any(area in Target.PRIME_AREAS for area in areas)
+    )
+
+
+def post_16_targets_include_education_training_or_employment(facts: PepFacts) -> bool | None:
+    """At least three targets, one or more for education, training or employment"""
+    if facts.kind != "post_16":
+        return None
+    return len(facts.targets) >= 3 and any(t.area == Target.Area.EET for t in facts.targets)
 
 
 def targets_are_smart(facts: PepFacts) -> bool | None:
@@ -106,6 +133,17 @@ def tuition_arrangement_agrees(facts: PepFacts) -> bool | None:
     return all(fact.tuition_arranged_by == said for fact in tuition)
 
 
+def meeting_not_in_the_future(facts: PepFacts) -> bool | None:
+    """The PEP meeting has been held: its date is not in the future"""
+    held = _answer(facts, "sign_off", "meeting_date")
+    if not held:
+        return None
+    try:
+        return date.fromisoformat(held) <= timezone.localdate()
+    except ValueError:
+        return None
+
+
 def meeting_recorded(facts: PepFacts) -> bool:
     """The meeting's date and who attended are recorded"""
     return bool(
@@ -127,7 +165,11 @@ def _rules(*checks) -> tuple[Rule, ...]:
 
 # The designated teacher cannot complete the school's part unless these hold.
 SCHOOL_PART_GATE = _rules(
-    three_targets_with_the_right_mix, targets_are_smart, previous_targets_reviewed
+    three_targets_with_the_right_mix,
+    early_years_targets_follow_the_eyfs,
+    post_16_targets_include_education_training_or_employment,
+    targets_are_smart,
+    previous_targets_reviewed,
 )
 
 # The quality checklist, also shown to both professionals before they submit.
@@ -135,6 +177,8 @@ QUALITY_CHECKLIST = _rules(
     child_voice_recorded,
     previous_targets_reviewed,
     three_targets_with_the_right_mix,
+    early_years_targets_follow_the_eyfs,
+    post_16_targets_include_education_training_or_employment,
     targets_are_smart,
     ppplus_linked_to_targets,
     tuition_arrangement_agrees,
@@ -145,7 +189,9 @@ QUALITY_CHECKLIST = _rules(
 
 
 # The Virtual School cannot sign off while a money question is open.
-SIGN_OFF_GATE = _rules(ppplus_requests_decided, tuition_arrangement_agrees)
+SIGN_OFF_GATE = _rules(
+    ppplus_requests_decided, tuition_arrangement_agrees, meeting_not_in_the_future
+)
 
 
 def failing(rules: tuple[Rule, ...], facts: PepFacts) -> list[Rule]:

@@ -188,7 +188,10 @@ def _check_target(fields: dict, *, pep: Pep) -> None:
         errors["ppplus_amount"] = "The PP+ amount cannot be negative"
     elif amount.as_tuple().exponent < -2:
         errors["ppplus_amount"] = "Enter the PP+ amount in pounds and pence, like 150.00"
-    if fields.get("area") == Target.Area.ACADEMIC and not (fields.get("subject") or "").strip():
+    area = fields.get("area")
+    if area and area not in dict(Target.areas_for(pep.kind)):
+        errors["area"] = "Choose an area for this kind of PEP"
+    elif area == Target.Area.ACADEMIC and not (fields.get("subject") or "").strip():
         errors["subject"] = "Enter the subject of an academic target"
     due_by = fields.get("due_by")
     if due_by and due_by < pep.term.start_date:
@@ -224,7 +227,7 @@ def target_save(*, pep: Pep, actor: User, target: Target | None = None, **fields
         before = {name: getattr(target, name) for name in TARGET_FIELDS}
     for name in TARGET_FIELDS:
         setattr(target, name, fields.get(name, getattr(target, name)))
-    if target.area == Target.Area.WELLBEING:
+    if target.area != Target.Area.ACADEMIC:
         target.subject = target.subject or ""
     target.full_clean(exclude=["pep"])
     target.save()

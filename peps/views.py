@@ -223,7 +223,7 @@ def target_edit(request, pep_id, target_id=None):
     pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
     target = get_object_or_404(pep.targets, pk=target_id) if target_id else None
     _require_target_editing(request, pep)
-    form = TargetForm(request.POST or None, instance=target)
+    form = TargetForm(request.POST or None, instance=target, kind=pep.kind)
     if request.method == "POST" and form.is_valid():
         try:
             services.target_save(pep=pep, actor=request.user, target=target, **form.cleaned_data)

@@ -161,7 +161,7 @@ def pep_sign_off(
     if not can_quality_assure(capacity_for(user=actor, pep=pep), pep):
         raise PermissionDenied
     progress = pep_progress(pep)
-    _refuse_open_money_questions(progress.facts)
+    _refuse_open_questions(progress.facts)
     applicable = [s.section.key for s in progress.sections]
     unrated = [key for key in applicable if section_ratings.get(key) not in Pep.Rating.values]
     if unrated:
@@ -193,15 +193,18 @@ def pep_sign_off(
         action="pep.signed_off",
         changes={"overall_rating": [None, overall]},
     )
-    signed_off_copy_start(pep=pep)
     next_pep = _start_next(pep=pep, actor=actor)
     pep_signed_off.send(sender=Pep, pep=pep, next_pep=next_pep)
+    # After the signal, so the next meeting's provisional date is planned before the copy,
+    # which prints it, is rendered (both run once this commits, in this order).
+    signed_off_copy_start(pep=pep)
     return review
 
 
-def _refuse_open_money_questions(facts) -> None:
-    """Sign-off decides the PEP's money: every PP+ request must be decided, and the PEP must
-    not say two things about who arranges tuition. Each undecided request is named."""
+def _refuse_open_questions(facts) -> None:
+    """Sign-off settles the PEP: every PP+ request must be decided, the PEP must not say two
+    things about who arranges tuition, and the meeting must have been held. Each undecided
+    request is named."""
     undecided = [
         f"Decide the PP+ request for {fact.label} before signing off"
         for fact in facts.ppplus

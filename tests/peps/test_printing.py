@@ -108,9 +108,16 @@ def test_the_copy_shows_the_pep_as_it_was_signed_off_however_late_it_is_made(wor
 def test_the_next_meeting_is_the_date_the_social_worker_set_or_said_to_be_provisional(
     world, signed_off_pep
 ):
-    text = pdf_text(printing.pep_pdf(signed_off_pep, draft=False))
-    assert "Next PEP meeting A provisional date is set in PEP Portal after sign-off" in text
+    from django.utils.formats import date_format
+
     from peps.models import SectionAnswer
+
+    planned = Pep.objects.get(previous=signed_off_pep).planned_meeting_date
+    text = pdf_text(printing.pep_pdf(signed_off_pep, draft=False))
+    assert (
+        f"Next PEP meeting {date_format(planned, 'j F Y')}, provisional until the social worker "
+        "confirms it" in text
+    )
 
     row = SectionAnswer.objects.get(pep=signed_off_pep, section_key="sign_off")
     row.answers["next_meeting_date"] = "2027-01-20"

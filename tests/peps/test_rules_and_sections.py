@@ -139,6 +139,39 @@ def test_each_rating_rule_is_a_setting_and_describes_itself():
     assert rules.rating_rule_description("st_helens").startswith("St Helens: any red")
 
 
+def test_early_years_targets_follow_the_eyfs_areas_not_academic_and_wellbeing():
+    prime, specific = _target("eyfs_cl"), _target("eyfs_maths")
+    early = {"kind": "early_years"}
+    assert rules.early_years_targets_follow_the_eyfs(
+        _facts(**early, targets=(prime, specific, _target("eyfs_world")))
+    )
+    # Only specific areas: no prime area.
+    assert not rules.early_years_targets_follow_the_eyfs(
+        _facts(**early, targets=(specific, _target("eyfs_world"), _target("eyfs_arts")))
+    )
+    # The school-age mix is not what an early years PEP is judged by.
+    school_mix = (_target(), _target(), _target("wellbeing"))
+    assert not rules.early_years_targets_follow_the_eyfs(_facts(**early, targets=school_mix))
+    assert rules.three_targets_with_the_right_mix(_facts(**early, targets=school_mix)) is None
+    assert rules.early_years_targets_follow_the_eyfs(_facts(targets=school_mix)) is None
+    assert rules.three_targets_with_the_right_mix(_facts(targets=school_mix))
+
+
+def test_post_16_targets_include_education_training_or_employment():
+    post_16 = {"kind": "post_16"}
+    with_eet = (_target(), _target("eet"), _target("wellbeing"))
+    without = (_target(), _target(), _target("wellbeing"))
+    check = rules.post_16_targets_include_education_training_or_employment
+    assert check(_facts(**post_16, targets=with_eet))
+    assert not check(_facts(**post_16, targets=without))
+    assert not check(_facts(**post_16, targets=with_eet[:2]))
+    assert rules.three_targets_with_the_right_mix(_facts(**post_16, targets=without)) is None
+    assert check(_facts(targets=without)) is None
+    assert check.__doc__.strip() == (
+        "At least three targets, one or more for education, training or employment"
+    )
+
+
 def test_every_rule_message_is_its_docstring():
     for rule in rules.QUALITY_CHECKLIST:
         assert rule.message and rule.message != rule.code

@@ -357,3 +357,74 @@ def test_the_virtual_school_can_change_the_kind_of_next_terms_pep(world, pep):
     next_pep.refresh_from_db()
     assert next_pep.kind == "post_16"
     assert not next_pep.answers.filter(section_key__in=["case_details", "care_placement"]).exists()
+
+
+def _sign_off_answers(pep, **answers):
+    row = pep.answers.filter(section_key="sign_off").first()
+    return services.section_save(
+        pep=pep,
+        section_key="sign_off",
+        answers={**(row.answers if row else {}), **answers},
+        expected_version=row.version if row else 0,
+        actor=pep.child.allocations.get(end_date__isnull=True).social_worker,
+    )
+
+
+def test_the_meeting_and_sign_off_section_checks_its_dates(world, pep):
+    term = pep.term
+    in_term = term.start_date + timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        _sign_off_answers(pep, meeting_date=in_term.isoformat(),
+                          next_meeting_date=in_term.isoformat())  # fmt: skip
+    assert error.value.message_dict["next_meeting_date"] == [
+        "The next meeting must be after this PEP's meeting"
+    ]
+    before_term = term.start_date - timedelta(days=3)
+    with pytest.raises(ValidationError) as error:
+        _sign_off_answers(pep, meeting_date=before_term.isoformat())
+    start, end = term.start_date, term.end_date
+    assert error.value.message_dict["meeting_date"] == [
+        f"The meeting must be in this PEP's term ({start.day} {start:%B %Y} to "
+        f"{end.day} {end:%B %Y}), or say below why it was not"
+    ]
+    row = _sign_off_answers(
+        pep, meeting_date=before_term.isoformat(),
+        meeting_outside_term_reason="Held before the holiday so the carer could come",
+    )  # fmt: skip
+    assert row.answers["meeting_date"] == before_term.isoformat()
+
+
+def test_sign_off_is_refused_while_the_meeting_is_still_to_come(world, pep):
+    from django.utils import timezone
+
+    pep = _submitted(world, pep)
+    soon = timezone.localdate() + timedelta(days=3)
+    assert pep.term.start_date <= soon <= pep.term.end_date
+    SectionAnswer.objects.filter(pep=pep, section_key="sign_off").update(
+        answers={**pep.answers.get(section_key="sign_off").answers,
+                 "meeting_date": soon.isoformat()}
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        workflow.pep_sign_off(
+            pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+        )
+    assert error.value.messages == ["The PEP meeting has been held: its date is not in the future"]
+    assert Pep.objects.get(pk=pep.pk).state == Pep.State.SUBMITTED
+
+
+def test_the_signed_off_copy_prints_the_provisional_next_meeting_date(world, pep, sign_off):
+    from django.utils.formats import date_format
+
+    from peps.documents.storage import private_storage
+    from tests.peps.pdf import pdf_text
+
+    # The copy is rendered once, after the commit: the next meeting's provisional date must be
+    # planned by then, or the copy never shows it.
+    pep = sign_off(_submitted(world, pep))
+    next_pep = Pep.objects.get(previous=pep)
+    assert next_pep.planned_meeting_date is not None
+    with private_storage().open(pep.signed_off_copy.file_name) as stored:
+        text = pdf_text(stored.read())
+    day = date_format(next_pep.planned_meeting_date, "j F Y")
+    assert f"Next PEP meeting {day}, provisional until the social worker confirms it" in text
+    assert next_pep.planned_meeting_date.isoformat() not in text
