@@ -295,6 +295,11 @@ class AccessGrant(models.Model):
     granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set when the grantee works outside the child's Virtual School and school: the head who
+    # approved the exception.
+    exception_approved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-granted_at"]

@@ -223,7 +223,9 @@ def child_history(*, child: Child) -> dict:
         ),
         "allocations": child.allocations.select_related("social_worker"),
         "placements": child.placements.prefetch_related("carers"),
-        "grants": child.access_grants.select_related("grantee", "granted_by"),
+        "grants": child.access_grants.select_related(
+            "grantee", "granted_by", "exception_approved_by"
+        ),
         # Every PEP version (the peps app's model, reached through its relation to Child).
         "peps": list(child.peps.select_related("term", "signed_off_copy")),
     }

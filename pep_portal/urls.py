@@ -25,3 +25,6 @@ urlpatterns = [
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("admin/", admin.site.urls),
 ]
+
+# 403 and 404 use Django's views with templates/403.html and 404.html.
+handler500 = "pep_portal.errors.server_error"

@@ -47,6 +47,11 @@ class Owner(StrEnum):
         }[self.value]
 
 
+def too_long_message(label: str, limit: int) -> str:
+    """The GOV.UK character count's message for text over its limit."""
+    return f"{label} must be {limit:,} characters or fewer"
+
+
 class QuestionType(StrEnum):
     TEXT = "text"
     TEXTAREA = "textarea"
@@ -57,6 +62,11 @@ class QuestionType(StrEnum):
     DECIMAL = "decimal"  # to one decimal place, like 2.5 days
     PERCENT = "percent"
     ATTAINMENT = "attainment"  # a grade per subject on the scale of the child's stage
+
+
+# The most characters a free-text answer may have, unless its question says otherwise: a line
+# of text, and a few paragraphs (about 600 words). The page shows the count as people type.
+TEXT_LIMITS = {QuestionType.TEXT: 500, QuestionType.TEXTAREA: 5000}
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,12 @@ class Question:
     max_value: int | None = None
     # Also kept as typed data in the PEP's EducationRecord, in the field named by `key`.
     measure: bool = False
+    max_length: int | None = None  # for free text; TEXT_LIMITS by type when not given
+
+    @property
+    def limit(self) -> int | None:
+        """The most characters a free-text answer may have (None for other types)."""
+        return self.max_length or TEXT_LIMITS.get(self.type)
 
 
 @dataclass(frozen=True)
@@ -181,6 +197,10 @@ class Section:
     def problems(self, answers: dict, term=None) -> dict[str, str]:
         """What the checks refuse in these answers (empty when they may be saved)."""
         found: dict[str, str] = {}
+        for question in self.questions:
+            value = answers.get(question.key)
+            if question.limit and isinstance(value, str) and len(value) > question.limit:
+                found[question.key] = too_long_message(question.label, question.limit)
         results = [check(answers) for check in self.checks]
         if term is not None:
             results += [check(answers, term) for check in self.term_checks]

@@ -25,7 +25,7 @@ from .models import (
     Term,
 )
 from .policy import can_change_kind, can_comment, can_edit_section, capacity_for
-from .sections import Kind, kind_for_year_group, section_for, sections_for
+from .sections import Kind, kind_for_year_group, section_for, sections_for, too_long_message
 from .signals import target_amount_changed, target_amount_checked
 
 TARGET_FIELDS = (
@@ -39,6 +39,15 @@ TARGET_FIELDS = (
     "due_by",
     "ppplus_amount",
 )
+# The most characters each text of a target may have: a SMART target fits in a few sentences.
+TARGET_TEXT_LIMITS = {
+    "subject": 100,
+    "description": 500,
+    "baseline": 1000,
+    "success_criteria": 1000,
+    "actions": 1500,
+    "owner": 200,
+}
 
 
 class EditConflict(ValidationError):
@@ -153,11 +162,12 @@ def section_save(
         raise ValidationError("This PEP has no such section")
     if not can_edit_section(capacity_for(user=actor, pep=pep), pep, section):
         raise PermissionDenied
-    row, _ = SectionAnswer.objects.select_for_update().get_or_create(
-        pep=pep, section_key=section_key
-    )
-    if row.version != expected_version:
+    # The PEP's row lock serialises saves of its sections, so reading then creating is safe.
+    row = SectionAnswer.objects.filter(pep=pep, section_key=section_key).first()
+    if (row.version if row else 0) != expected_version:
         raise EditConflict()
+    if row is None:
+        row = SectionAnswer(pep=pep, section_key=section_key)
     known = {q.key for q in section.questions}
     cleaned = {key: value for key, value in answers.items() if key in known}
     problems = section_problems(pep, section, cleaned)
@@ -183,6 +193,10 @@ def section_save(
 
 def _check_target(fields: dict, *, pep: Pep) -> None:
     errors = {}
+    for name, limit in TARGET_TEXT_LIMITS.items():
+        if len(fields.get(name) or "") > limit:
+            label = Target._meta.get_field(name).verbose_name
+            errors[name] = too_long_message(label[0].upper() + label[1:], limit)
     amount = fields.get("ppplus_amount") or Decimal(0)
     if amount < 0:
         errors["ppplus_amount"] = "The PP+ amount cannot be negative"

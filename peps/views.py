@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import role_required
 from accounts.govuk_forms import raise_on_form
 from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
+from accounts.once import SubmittedTwice, submit_once, submitted_twice
 from children.selectors import child_get_for_user
 
 from . import policy, selectors, services, workflow
@@ -153,14 +154,14 @@ def _section_page(request, pep, section, *, comment_form=None):
             )
         except services.EditConflict as error:
             # Show their input again, now against the saved version, so saving again works.
+            # The section may never have been saved (a stale or forged version on a new one).
             conflict = True
-            row = pep.answers.get(section_key=section.key)
-            saved = row.answers
+            row = pep.answers.filter(section_key=section.key).first()
+            saved = row.answers if row else {}
+            current = row.version if row else 0
             data = request.POST.copy()
-            data["version"] = row.version
-            form = SectionForm(
-                data, section=section, answers=saved, version=row.version, scale=scale
-            )
+            data["version"] = current
+            form = SectionForm(data, section=section, answers=saved, version=current, scale=scale)
             form.is_valid()
             form.add_error(None, error)
         except ValidationError as error:
@@ -225,8 +226,16 @@ def target_edit(request, pep_id, target_id=None):
     _require_target_editing(request, pep)
     form = TargetForm(request.POST or None, instance=target, kind=pep.kind)
     if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "submission_token"}
+
+        def save():
+            services.target_save(pep=pep, actor=request.user, target=target, **fields)
+            return _targets_page(pep)
+
         try:
-            services.target_save(pep=pep, actor=request.user, target=target, **form.cleaned_data)
+            submit_once(form=form, user=request.user, change=save)
+        except SubmittedTwice as twice:
+            return submitted_twice(request, twice)
         except ValidationError as error:
             raise_on_form(form, error)
         else:
