@@ -18,7 +18,10 @@ SETTING_FIELDS = [
     "quality_assurance_days",
     "escalation_school_days",
     "social_care_review_months",
+    "publication_small_count",
+    "publication_suppression_by_default",
 ]
+NUMBER_FIELDS = SETTING_FIELDS[1:-1]
 
 
 def _bounds(name: str) -> tuple[int | None, int | None]:
@@ -40,8 +43,7 @@ class PepSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        numbers = SETTING_FIELDS[1:]
-        for name in numbers:
+        for name in NUMBER_FIELDS:
             field = self.fields[name]
             field.widget = forms.TextInput(attrs={"inputmode": "numeric"})
             low, high = _bounds(name)
@@ -62,6 +64,7 @@ class PepSettingsForm(forms.ModelForm):
         self.fields["rating_rule"].error_messages["required"] = "Choose how to rate a PEP overall"
         self.helper = govuk_helper(
             Field.radios("rating_rule", legend_size=Size.SMALL),
-            *(Field.text(name, field_width=Fixed.FIVE) for name in numbers),
+            *(Field.text(name, field_width=Fixed.FIVE) for name in NUMBER_FIELDS),
+            Field.checkbox("publication_suppression_by_default"),
             Button("submit", "Save the settings", type="submit"),
         )

@@ -103,9 +103,19 @@ def test_only_the_virtual_school_head_opens_the_pep_settings(as_persona, world, 
             "new_school_school_days": "20", "termly_deadline_school_day": "15",
             "reminder_school_days": "5", "quality_assurance_days": "10",
             "escalation_school_days": "10", "social_care_review_months": "6",
+            "publication_small_count": "6", "publication_suppression_by_default": "on",
         }  # fmt: skip
+        refused = client.post(reverse("peps:settings"), {**form, "publication_small_count": "1"})
+        assert '<a href="#id_publication_small_count">Enter a whole number from 2 to 20</a>' in (
+            refused.content.decode()
+        )
         assert client.post(reverse("peps:settings"), form).status_code == 302
-        assert world.virtual_school.pep_settings.rating_rule == "all_green"
+        saved = world.virtual_school.pep_settings
+        assert saved.rating_rule == "all_green"
+        assert (saved.publication_small_count, saved.publication_suppression_by_default) == (
+            6,
+            True,
+        )
         assert AuditEvent.objects.filter(action="peps.settings_set").exists()
     else:
         assert response.status_code == 403

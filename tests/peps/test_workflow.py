@@ -228,6 +228,7 @@ def test_the_virtual_school_head_chooses_the_rating_rule_and_sign_off_follows_it
         "new_school_school_days": "20", "termly_deadline_school_day": "15",
         "reminder_school_days": "5", "quality_assurance_days": "10",
         "escalation_school_days": "10", "social_care_review_months": "6",
+        "publication_small_count": "5",
     }  # fmt: skip
     html = client.post(url, {**defaults, "amber_threshold": "0"}).content.decode()
     assert '<a href="#id_amber_threshold">Enter a whole number from 1 to 20</a>' in html
