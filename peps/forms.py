@@ -290,7 +290,7 @@ class TargetForm(OnceOnlyForm, forms.ModelForm):
         }
         labels = {"subject": "Subject (for an academic target)"}
         error_messages = {
-            "area": {"required": "Choose whether the target is academic or for wellbeing"},
+            "area": {"required": "Choose the area of the target"},
             "description": {"required": "Enter the target"},
             "baseline": {"required": "Enter where the child is now"},
             "success_criteria": {"required": "Enter how you will know it is achieved"},
@@ -304,9 +304,9 @@ class TargetForm(OnceOnlyForm, forms.ModelForm):
             self.add_error("subject", "Enter the subject of an academic target")
         return cleaned
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kind: str = "school_age", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = Target.Area.choices
+        self.fields["area"].choices = Target.areas_for(kind)
         for name, limit in TARGET_TEXT_LIMITS.items():
             text = self.fields[name]
             if text.max_length is None:  # the model's TextFields

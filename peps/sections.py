@@ -15,6 +15,7 @@ possible, ...): each returns {question key: message}, and a save that breaks one
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 
@@ -190,16 +191,21 @@ class Section:
     applies_when: str = ""
     # Rules across the section's answers: each gives {question key: message} for what it refuses.
     checks: tuple[Callable[[dict], dict[str, str]], ...] = ()
+    # Rules that also need the PEP's term (its `start_date` and `end_date`).
+    term_checks: tuple[Callable[[dict, object], dict[str, str]], ...] = ()
 
-    def problems(self, answers: dict) -> dict[str, str]:
+    def problems(self, answers: dict, term=None) -> dict[str, str]:
         """What the checks refuse in these answers (empty when they may be saved)."""
         found: dict[str, str] = {}
         for question in self.questions:
             value = answers.get(question.key)
             if question.limit and isinstance(value, str) and len(value) > question.limit:
                 found[question.key] = too_long_message(question.label, question.limit)
-        for check in self.checks:
-            for key, message in check(answers).items():
+        results = [check(answers) for check in self.checks]
+        if term is not None:
+            results += [check(answers, term) for check in self.term_checks]
+        for result in results:
+            for key, message in result.items():
                 found.setdefault(key, message)
         return found
 
@@ -426,13 +432,50 @@ PATHWAY_PLAN = Section(
     ),
 )  # fmt: skip
 
+
+def _iso(answers: dict, key: str) -> date | None:
+    try:
+        return date.fromisoformat(str(answers.get(key) or ""))
+    except ValueError:
+        return None
+
+
+def next_meeting_after_this_one(answers: dict) -> dict[str, str]:
+    """The next PEP meeting is after this one."""
+    held, following = _iso(answers, "meeting_date"), _iso(answers, "next_meeting_date")
+    if held and following and following <= held:
+        return {"next_meeting_date": "The next meeting must be after this PEP's meeting"}
+    return {}
+
+
+def meeting_in_the_term(answers: dict, term) -> dict[str, str]:
+    """The meeting falls in the PEP's term, or the social worker says why it does not."""
+    held = _iso(answers, "meeting_date")
+    if held is None or term.start_date <= held <= term.end_date:
+        return {}
+    if str(answers.get("meeting_outside_term_reason") or "").strip():
+        return {}
+    start, end = term.start_date, term.end_date
+    return {
+        "meeting_date": f"The meeting must be in this PEP's term ({start.day} {start:%B %Y} to "
+        f"{end.day} {end:%B %Y}), or say below why it was not"
+    }
+
+
 SIGN_OFF = Section(
     key="sign_off",
     title="Meeting and sign-off",
     owner=Owner.SOCIAL_WORKER,
     hint="Page 10",
+    checks=(next_meeting_after_this_one,),
+    term_checks=(meeting_in_the_term,),
     questions=(
         Question("meeting_date", "Date of the PEP meeting", QuestionType.DATE),
+        Question(
+            "meeting_outside_term_reason",
+            "If the meeting was not in this PEP's term, why not",
+            mandatory=False,
+        ),
         Question(
             "attendees",
             "Who attended the meeting",

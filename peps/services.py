@@ -26,7 +26,7 @@ from .models import (
 )
 from .policy import can_change_kind, can_comment, can_edit_section, capacity_for
 from .sections import Kind, kind_for_year_group, section_for, sections_for, too_long_message
-from .signals import target_amount_changed
+from .signals import target_amount_changed, target_amount_checked
 
 TARGET_FIELDS = (
     "area",
@@ -202,7 +202,10 @@ def _check_target(fields: dict, *, pep: Pep) -> None:
         errors["ppplus_amount"] = "The PP+ amount cannot be negative"
     elif amount.as_tuple().exponent < -2:
         errors["ppplus_amount"] = "Enter the PP+ amount in pounds and pence, like 150.00"
-    if fields.get("area") == Target.Area.ACADEMIC and not (fields.get("subject") or "").strip():
+    area = fields.get("area")
+    if area and area not in dict(Target.areas_for(pep.kind)):
+        errors["area"] = "Choose an area for this kind of PEP"
+    elif area == Target.Area.ACADEMIC and not (fields.get("subject") or "").strip():
         errors["subject"] = "Enter the subject of an academic target"
     due_by = fields.get("due_by")
     if due_by and due_by < pep.term.start_date:
@@ -211,6 +214,8 @@ def _check_target(fields: dict, *, pep: Pep) -> None:
         errors["due_by"] = "A target is for the coming term: choose a date within a year"
     if errors:
         raise ValidationError(errors)
+    if amount > 0:
+        target_amount_checked.send(sender=Target, pep=pep, amount=amount)
 
 
 def _targets_editable(pep: Pep, actor: User) -> Pep:
@@ -236,7 +241,7 @@ def target_save(*, pep: Pep, actor: User, target: Target | None = None, **fields
         before = {name: getattr(target, name) for name in TARGET_FIELDS}
     for name in TARGET_FIELDS:
         setattr(target, name, fields.get(name, getattr(target, name)))
-    if target.area == Target.Area.WELLBEING:
+    if target.area != Target.Area.ACADEMIC:
         target.subject = target.subject or ""
     target.full_clean(exclude=["pep"])
     target.save()

@@ -28,9 +28,9 @@ from .forms import (
     TargetForm,
     TargetReviewForm,
 )
-from .models import Pep, QualityReview, ReminderPreference
+from .models import Pep, PepSettings, QualityReview, ReminderPreference
 from .progress import pep_progress
-from .rules import QUALITY_CHECKLIST
+from .rules import QUALITY_CHECKLIST, rating_rule_description
 from .sections import section_for
 
 
@@ -224,7 +224,7 @@ def target_edit(request, pep_id, target_id=None):
     pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
     target = get_object_or_404(pep.targets, pk=target_id) if target_id else None
     _require_target_editing(request, pep)
-    form = TargetForm(request.POST or None, instance=target)
+    form = TargetForm(request.POST or None, instance=target, kind=pep.kind)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "submission_token"}
 
@@ -341,11 +341,22 @@ def _quality_page(request, pep, *, sign_off_form=None, return_form=None, status=
             "child": pep.child,
             "progress": progress,
             "checklist": _checklist(progress),
+            "rating_rule": _rating_rule(pep),
             "sign_off_form": sign_off_form or SignOffForm(sections=sections),
             "return_form": return_form or ReturnForm(sections=sections),
             "form": sign_off_form if sign_off_form and sign_off_form.errors else return_form,
         },
         status=status,
+    )
+
+
+def _rating_rule(pep: Pep) -> str:
+    settings_row = (
+        PepSettings.objects.filter(virtual_school=pep.child.virtual_school_id).first()
+        or PepSettings()
+    )
+    return rating_rule_description(
+        settings_row.rating_rule, amber_threshold=settings_row.amber_threshold
     )
 
 

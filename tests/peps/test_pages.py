@@ -235,6 +235,41 @@ def test_nobody_changes_the_childs_views_once_the_school_part_is_complete(world,
             )  # fmt: skip
 
 
+def test_an_early_years_target_is_set_in_an_area_of_learning(client, world, pep):
+    from peps import services
+
+    services.pep_change_kind(pep=pep, actor=world.vs_officer, kind="early_years")
+    client.force_login(world.designated_teacher)
+    url = reverse("peps:target_add", args=[pep.pk])
+    html = client.get(url).content.decode()
+    assert "Communication and language (prime area)" in html
+    assert "Expressive arts and design (specific area)" in html
+    assert 'value="academic"' not in html
+    due = date_fields("due_by", pep.term.end_date)
+    html = client.post(url, {**TARGET, **due}).content.decode()
+    assert '<a href="#id_area_1">' in html and not Target.objects.filter(pep=pep).exists()
+    client.post(url, {**TARGET, "area": "eyfs_cl", "subject": "", **due})
+    assert Target.objects.get(pep=pep).get_area_display() == (
+        "Communication and language (prime area)"
+    )
+
+
+def test_the_school_part_of_a_post_16_pep_needs_a_target_for_education_or_work(world, pep):
+    from django.core.exceptions import ValidationError
+
+    from peps import services
+
+    services.pep_change_kind(pep=pep, actor=world.vs_officer, kind="post_16")
+    pep.refresh_from_db()
+    demo.fill_school_part(pep, world.designated_teacher)
+    pep.targets.filter(area="eet").update(area="wellbeing")
+    with pytest.raises(ValidationError) as error:
+        workflow.pep_complete_school_part(pep=pep, actor=world.designated_teacher)
+    assert "At least three targets, one or more for education, training or employment" in (
+        error.value.messages
+    )
+
+
 def test_a_stale_version_on_a_never_saved_section_shows_the_conflict_page(client, world, pep):
     client.force_login(world.designated_teacher)
     response = client.post(
