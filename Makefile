@@ -7,7 +7,7 @@ export DEBUG ?= true
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint migrations-check worker beat frontend lock benchmark benchmark-pdf \
-	benchmark-data backup restore
+	benchmark-schools benchmark-data backup restore
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -64,6 +64,11 @@ benchmark-pdf: install ## Time a signed-off PEP's PDF against WeasyPrint alone (
 	psql "$(BENCH_DB)" -c "select 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres pep_bench
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --no-input
 	DATABASE_URL=$(BENCH_DB) PRIVATE_STORAGE_ROOT=/tmp/pep-bench-private $(BIN)/python manage.py benchmark_pep_pdf --runs 10
+
+benchmark-schools: install ## Time loading 24,000 schools from a GIAS file and searching them (scratch PostgreSQL)
+	psql "$(BENCH_DB)" -c "select 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres pep_bench
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --no-input
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m benchmarks.schools --schools 24000
 
 NATIONAL_DB ?= postgres://postgres@127.0.0.1:5432/pep_national
 benchmark-data: install ## Build the national data set (100,000 children) into a fresh scratch PostgreSQL database

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 
 from audit.services import audit_changes, audit_record
 
-from .models import School, SchoolMembership, SingleSignOn, User, VirtualSchool
-from .services import user_sync_groups, user_two_factor_reset
+from .models import ApiToken, School, SchoolMembership, SingleSignOn, User, VirtualSchool
+from .services import api_token_revoke, user_sync_groups, user_two_factor_reset
 
 
 class SchoolMembershipInline(admin.TabularInline):
@@ -124,9 +124,10 @@ class VirtualSchoolAdmin(admin.ModelAdmin):
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
-    list_display = ["name", "urn", "council", "phase"]
-    list_filter = ["phase"]
-    search_fields = ["name", "urn", "council"]
+    list_display = ["name", "urn", "council", "phase", "postcode", "status"]
+    list_filter = ["status", "phase"]
+    search_fields = ["name", "=urn", "postcode", "council"]
+    readonly_fields = ["register_updated_at"]
 
 
 class SingleSignOnForm(forms.ModelForm):
@@ -172,3 +173,25 @@ class SingleSignOnAdmin(admin.ModelAdmin):
                 if name != "client_secret"
             },
         )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made with `manage.py create_api_token` (shown once); here they are revoked."""
+
+    list_display = ["name", "prefix", "virtual_school", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["digest"]
+    actions = ["revoke"]
+
+    @admin.display(description="Virtual School")
+    def virtual_school(self, token):
+        return token.user.virtual_school
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        for token in queryset:
+            api_token_revoke(token=token, actor=request.user)

@@ -60,6 +60,15 @@ class School(models.Model):
         SPECIAL = "special", "Special school"
         ALTERNATIVE_PROVISION = "alternative_provision", "Alternative provision"
         POST_16 = "post_16", "Post-16 (college or sixth form)"
+        OTHER = "other", "Other or not applicable"
+
+    class Status(models.TextChoices):
+        """From the register (Get Information About Schools). Closed schools are kept: children's
+        histories point at them."""
+
+        OPEN = "open", "Open"
+        PROPOSED_TO_OPEN = "proposed_to_open", "Proposed to open"
+        CLOSED = "closed", "Closed"
 
     urn = models.CharField(
         "URN",
@@ -70,6 +79,15 @@ class School(models.Model):
     name = models.CharField(max_length=200)
     council = models.CharField("Council", max_length=200, help_text="The council the school is in")
     phase = models.CharField(max_length=30, choices=Phase.choices)
+    local_authority_code = models.CharField(
+        "LA code", max_length=3, blank=True, help_text="The DfE code of the council it is in"
+    )
+    establishment_type = models.CharField("Type of establishment", max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    register_updated_at = models.DateTimeField(
+        "Last read from the register", null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["name"]
@@ -221,6 +239,34 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Password reset asked for at {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A credential for a council's social-care system to call the API.
+
+    It acts as its own account, a Virtual School officer of one Virtual School with no password,
+    so it reaches exactly that Virtual School's children and every call is audited in its name.
+    Only the token's SHA-256 is kept: it is shown once, when made.
+    """
+
+    name = models.CharField(max_length=100, help_text="The system that uses it, e.g. Mosaic")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    prefix = models.CharField(max_length=8, help_text="The token's first characters")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.user.is_active
 
 
 class FormSubmission(models.Model):

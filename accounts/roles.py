@@ -33,6 +33,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "accounts.view_singlesignon",
         "accounts.add_singlesignon",
         "accounts.change_singlesignon",
+        # API tokens are made on the command line (shown once); the administrator revokes them.
+        "accounts.view_apitoken",
+        "accounts.change_apitoken",
         "peps.view_pepsettings",
         "peps.add_pepsettings",
         "peps.change_pepsettings",

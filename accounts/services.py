@@ -15,6 +15,7 @@ from audit.services import audit_changes, audit_record
 from .models import (
     ROLES_IN_A_VIRTUAL_SCHOOL,
     ROLES_WITHOUT_A_VIRTUAL_SCHOOL,
+    ApiToken,
     PasswordResetRequest,
     Role,
     School,
@@ -221,3 +222,13 @@ def password_reset_request(*, email: str, ip_address: str | None) -> bool:
         return False
     transaction.on_commit(lambda: send_password_reset.delay(email=email.strip().lower()))
     return True
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User | None = None) -> ApiToken:
+    """The social-care system's token stops working at once; its calls stay in the audit."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="api_token.revoked", obj=token)
+    return token

@@ -38,6 +38,7 @@ urlpatterns = [
         name="recovery_codes_replace",
     ),
     path("administration/", views.administration, name="administration"),
+    path("schools/search/", views.school_search_results, name="school_search"),
     path("people/", people.people_list, name="people"),
     path("people/add/", people.person_add, name="person_add"),
     path("people/import/", people.people_import, name="people_import"),

@@ -4,6 +4,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
@@ -21,8 +22,9 @@ from .forms import (
     SignOnEmailForm,
     TwoFactorSetUpForm,
 )
-from .models import Role
+from .models import VIRTUAL_SCHOOL_STAFF, Role, School
 from .roles import ROLE_HOME
+from .schools import school_label, school_search
 from .sign_on import SignOnRefused, sign_on_finish, sign_on_for_email, sign_on_start
 
 
@@ -250,3 +252,24 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 @role_required(Role.SYSTEM_ADMINISTRATOR)
 def administration(request):
     return render(request, "accounts/administration.html")
+
+
+@role_required(*VIRTUAL_SCHOOL_STAFF)
+def school_search_results(request):
+    """Suggestions for the school search box (accessible-autocomplete): the public register's
+    name, URN, postcode and council of at most ten schools, nothing about children."""
+    schools = school_search(request.GET.get("q", ""))
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "label": school_label(s),
+                    "urn": s.urn,
+                    "postcode": s.postcode,
+                    "council": s.council,
+                    "closed": s.status == School.Status.CLOSED,
+                }
+                for s in schools
+            ]
+        }
+    )

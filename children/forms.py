@@ -4,6 +4,7 @@ from django import forms
 from accounts.govuk_forms import GovukDateField, govuk_helper
 from accounts.models import Role, School, User
 from accounts.once import OnceOnlyForm
+from accounts.schools import SchoolSearchField
 
 from .models import Child, Enrolment, Placement
 from .school_year import year_group_label
@@ -101,11 +102,7 @@ class ChildForm(forms.ModelForm):
 
 
 class EnrolmentForm(forms.Form):
-    school = forms.ModelChoiceField(
-        queryset=School.objects.order_by("name"),
-        empty_label="Choose a school",
-        error_messages={"required": "Choose the school"},
-    )
+    school = SchoolSearchField()
     start_date = GovukDateField(label="Start date")
     end_date = GovukDateField(
         label="End date",
@@ -133,9 +130,8 @@ class EnrolmentForm(forms.Form):
 
     def __init__(self, *args, has_current: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.school_label_with_urn()
         fields = [
-            Field.select("school"),
+            Field.text("school", field_width=Fluid.TWO_THIRDS),
             Field("start_date"),
             Field("end_date"),
             Field.select("year_group"),
@@ -146,9 +142,6 @@ class EnrolmentForm(forms.Form):
         else:
             del self.fields["replaces_current"]
         self.helper = govuk_helper(*fields, _save_button("Save the school"))
-
-    def school_label_with_urn(self):
-        self.fields["school"].label_from_instance = lambda s: f"{s.name} (URN {s.urn})"
 
 
 class AttendanceChangeForm(forms.Form):

@@ -7,6 +7,7 @@
 #   static/govuk/govuk-frontend.min.css   compiled from pep-portal.scss
 #   static/govuk/govuk-frontend.min.js    GOV.UK Frontend ES module bundle
 #   static/govuk/assets/                  images + manifest.json (NO fonts)
+#   static/accessible-autocomplete/       GOV.UK's accessible-autocomplete (the school search)
 #   tests/browser/vendor/axe.min.js       axe-core, for browser tests
 #
 # Re-runnable: every output is deleted and rebuilt from the pinned packages.
@@ -49,7 +50,16 @@ for entry in "${GOVUK_DIST}/assets/"*; do
   cp -R "${entry}" "${OUT_DIR}/assets/${name}"
 done
 
-# 4. axe-core for the browser tests.
+# 4. accessible-autocomplete, for the school search (static/js/school-search.js).
+AUTOCOMPLETE_DIST="${FRONTEND_DIR}/node_modules/accessible-autocomplete/dist"
+AUTOCOMPLETE_OUT="${REPO_DIR}/static/accessible-autocomplete"
+rm -rf "${AUTOCOMPLETE_OUT}"
+mkdir -p "${AUTOCOMPLETE_OUT}"
+cp "${AUTOCOMPLETE_DIST}/accessible-autocomplete.min.js" \
+  "${AUTOCOMPLETE_DIST}/accessible-autocomplete.min.css" \
+  "${FRONTEND_DIR}/node_modules/accessible-autocomplete/LICENSE.txt" "${AUTOCOMPLETE_OUT}/"
+
+# 5. axe-core for the browser tests.
 cp "${FRONTEND_DIR}/node_modules/axe-core/axe.min.js" "${AXE_OUT_DIR}/axe.min.js"
 
 # Sanity checks on the compiled CSS.

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from accounts.views import home
+from exchange.schools import gias_import_admin_view
 
 # The site administration signs people in through the service's own page (with its lockout).
 admin.site.login = login_required(admin.site.login)
@@ -18,12 +19,19 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("reporting.urls")),
     path("virtual-school/imports/", include("exchange.urls")),
+    path("api/", include("exchange.api.urls")),
+    path("virtual-school/children/", include("exchange.exports")),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="pages/accessibility.html"),
         name="accessibility",
     ),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    # A page of the site administration (its sign-in and staff check), kept with the import.
+    path(
+        "admin/accounts/school/import/",
+        include(([path("", admin.site.admin_view(gias_import_admin_view), name="import")], "gias")),
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,7 +1,7 @@
 import factory
 from faker import Faker
 
-from accounts.models import Role, School, SchoolMembership, User, VirtualSchool
+from accounts.models import ApiToken, Role, School, SchoolMembership, User, VirtualSchool
 from accounts.services import user_create
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -60,3 +60,22 @@ class SchoolMembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, role=Role.DESIGNATED_TEACHER)
     school = factory.SubFactory(SchoolFactory)
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """An API token for a Virtual School, made by the service production uses. The token
+    itself is on the object as `.token` (it is not kept)."""
+
+    class Meta:
+        model = ApiToken
+
+    name = "Mosaic"
+    virtual_school = factory.SubFactory(VirtualSchoolFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, virtual_school, name, **kwargs):
+        from exchange.api.tokens import api_token_create
+
+        row, token = api_token_create(virtual_school=virtual_school, name=name)
+        row.token = token
+        return row
