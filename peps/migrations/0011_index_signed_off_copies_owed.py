@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('peps', '0009_copy_render_started'),
+        ('peps', '0010_publication_small_count_setting'),
     ]
 
     operations = [
