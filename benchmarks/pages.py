@@ -198,8 +198,17 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def run(*, rounds: int, port: int, only: str = "", log=print) -> list[Page]:
-    chosen = [p for p in pages() if only.lower() in f"{p.name} {p.path}".lower()]
+def run(
+    *, rounds: int, port: int, only: str = "", skip: str = "", minutes: float = 0, log=print
+) -> tuple[list[Page], int]:
+    """Measure the pages; stop after `minutes` (if given) with the rounds done so far.
+    Returns the pages and how many rounds were made."""
+    chosen = [
+        p
+        for p in pages()
+        if only.lower() in f"{p.name} {p.path}".lower()
+        and not (skip and skip.lower() in f"{p.name} {p.path}".lower())
+    ]
     for page in chosen:
         count_queries(page)
         log(f"{page.queries:4d} queries  {page.status}  {page.role}: {page.name}")
@@ -209,17 +218,23 @@ def run(*, rounds: int, port: int, only: str = "", log=print) -> list[Page]:
         for page in chosen:  # warm both workers
             for _ in range(2):
                 fetch(port, page.path, cookies[page.user.pk])
+        deadline = time.monotonic() + minutes * 60 if minutes else None
+        done = 0
         for n in range(rounds):
             for page in chosen:
                 status, ms = fetch(port, page.path, cookies[page.user.pk])
                 if status != 200:
                     raise RuntimeError(f"{page.path} answered {status}")
                 page.times.append(ms)
-            log(f"round {n + 1} of {rounds}")
+            done = n + 1
+            log(f"round {done} of {rounds}")
+            if deadline and time.monotonic() > deadline:
+                log(f"stopped after {done} rounds: the time given ran out")
+                break
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    return chosen
+    return chosen, done
 
 
 def write(results: list[Page], *, path: Path = RESULTS, rounds: int, note: str = "") -> str:

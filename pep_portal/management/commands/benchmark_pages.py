@@ -21,10 +21,14 @@ class Command(BaseCommand):
         parser.add_argument("--rounds", type=int, default=30)
         parser.add_argument("--port", type=int, default=8115)
         parser.add_argument("--only", default="", help="Only pages whose name or path has this")
+        parser.add_argument(
+            "--skip", default="", help="Leave out pages whose name or path has this"
+        )
+        parser.add_argument("--minutes", type=float, default=0, help="Stop after this long")
         parser.add_argument("--note", default="")
         parser.add_argument("--results", default=str(RESULTS))
 
-    def handle(self, *args, rounds, port, only, note, results, **options):
+    def handle(self, *args, rounds, port, only, skip, minutes, note, results, **options):
         name = str(settings.DATABASES["default"]["NAME"])
         if "bench" not in name and "national" not in name:
             raise CommandError(
@@ -33,5 +37,7 @@ class Command(BaseCommand):
         if settings.DEBUG:
             raise CommandError("Run this with production settings (DEBUG=false).")
         call_command("collectstatic", "--no-input", verbosity=0)
-        measured = run(rounds=rounds, port=port, only=only, log=self.stdout.write)
-        self.stdout.write(write(measured, path=Path(results), rounds=rounds, note=note))
+        measured, done = run(
+            rounds=rounds, port=port, only=only, skip=skip, minutes=minutes, log=self.stdout.write
+        )
+        self.stdout.write(write(measured, path=Path(results), rounds=done, note=note))
