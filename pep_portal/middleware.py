@@ -49,3 +49,9 @@ class SessionIdleTimeoutMiddleware:
         ):
             session[self.KEY] = now
         return response
+
+
+def session_signed_in(sender, request, user, **kwargs):
+    """On sign-in: the session's idle clock starts now."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SessionIdleTimeoutMiddleware.KEY] = int(time.time())
