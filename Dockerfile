@@ -26,7 +26,5 @@ RUN pip install -c requirements.lock '.[postgres,production]' \
 
 USER pep
 EXPOSE 8000
-# Access lines carry the path without its query string, and the request id.
-CMD ["gunicorn", "pep_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", \
-     "--access-logformat", "%(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(M)sms %({x-request-id}o)s"]
+# gunicorn.conf.py: access lines carry the path without its query string, and the request id.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "pep_portal.wsgi"]

@@ -4,14 +4,77 @@ from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Layout
+from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+
+def _inert(text):
+    """Text for a crispy-forms-gds template that prints it with `|safe`: markup in it is
+    escaped, except where the code marked it safe on purpose (Django's password rules list).
+    Apostrophes are left as typed: they are harmless in element text."""
+    if not text or isinstance(text, SafeString):
+        return text
+    escaped = conditional_escape(str(text)).replace("&#x27;", "'")
+    return mark_safe(escaped)  # noqa: S308 - escaped on the line above
+
+
+class GovukFormHelper(FormHelper):
+    """crispy-forms-gds prints labels, hints and legends with `|safe`, and some are built from
+    what people typed (an invitee's name in "Sam attended"). This helper escapes all of them
+    as the form is rendered, so no form has to remember to."""
+
+    def render_layout(self, form, context, template_pack=None):
+        for name, field in form.fields.items():
+            field.label, field.help_text = _inert(field.label), _inert(field.help_text)
+            bound = form[name]
+            bound.label, bound.help_text = _inert(bound.label), _inert(bound.help_text)
+        _inert_legends(self.layout)
+        _count_characters(form, self.layout)
+        if template_pack is None:
+            html = super().render_layout(form, context)
+        else:
+            html = super().render_layout(form, context, template_pack=template_pack)
+        if "submission_token" in form.fields and "submission_token" not in form.rendered_fields:
+            html += form["submission_token"].as_widget()  # the one-off token of `accounts.once`
+        return html
+
+
+def _inert_legends(layout_object) -> None:
+    extra = getattr(layout_object, "context", None)
+    if isinstance(extra, dict) and extra.get("legend"):
+        extra["legend"] = _inert(extra["legend"])
+    for child in getattr(layout_object, "fields", ()) or ():
+        if not isinstance(child, str):
+            _inert_legends(child)
+
+
+def _count_characters(form, layout_object) -> None:
+    """Every textarea with a limit gets the GOV.UK character count. The browser is not told
+    the limit (`maxlength` would cut pasted text short without saying so): without JavaScript
+    the hint says the limit, and the server refuses longer text with a message by the field."""
+    if isinstance(layout_object, Field) and len(layout_object.fields) == 1:
+        name = layout_object.fields[0]
+        field = form.fields.get(name) if isinstance(name, str) else None
+        limit = getattr(field, "max_length", None)
+        if limit and isinstance(field.widget, forms.Textarea):
+            field.widget.attrs.pop("maxlength", None)
+            # crispy-forms-gds adds the count's id to aria-describedby, which must exist.
+            field.widget.attrs.setdefault("aria-describedby", "")
+            if "max_characters" not in layout_object.context:
+                layout_object.context["max_characters"] = limit
+                layout_object.add_class("govuk-js-character-count")
+        return
+    for child in getattr(layout_object, "fields", ()) or ():
+        if not isinstance(child, str):
+            _count_characters(form, child)
 
 
 def govuk_helper(*fields) -> FormHelper:
     """A crispy-forms-gds helper for a form whose <form> tag and error summary the page renders."""
-    helper = FormHelper()
+    helper = GovukFormHelper()
     helper.form_tag = False
     helper.layout = Layout(*fields)
     return helper

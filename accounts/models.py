@@ -221,3 +221,17 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Password reset asked for at {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class FormSubmission(models.Model):
+    """A form that made a change, by the one-off token it carried: a second post of the same
+    form (a double click, a retry, a resent request) finds this row and changes nothing.
+    Written only by `accounts.once.submit_once`."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    outcome_url = models.CharField(max_length=500, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Form {self.token} by user {self.user_id}"

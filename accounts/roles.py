@@ -64,6 +64,7 @@ ROLE_NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
         ("Quality assurance", "peps:quality_queue"),
         ("Pupil Premium Plus", "funding:report"),
         ("Term dates", "peps:calendar"),
+        ("Import children", "exchange:index"),
     ),
     Role.VIRTUAL_SCHOOL_HEAD: (
         ("Dashboard", "reporting:dashboard"),
@@ -72,6 +73,7 @@ ROLE_NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
         ("Quality assurance", "peps:quality_queue"),
         ("Pupil Premium Plus", "funding:report"),
         ("Term dates", "peps:calendar"),
+        ("Import children", "exchange:index"),
         ("People", "accounts:people"),
     ),
     Role.CARER: (("Your children", "children:carer_home"),),

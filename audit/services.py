@@ -52,3 +52,27 @@ def audit_record(
         changes=changes or {},
         ip_address=client_address.get(),
     )
+
+
+def audit_record_many(*, actor, events: list[dict]) -> int:
+    """Append many events by one actor at once (an import): each a dict of `action`, and
+    optionally `child_id`, `obj` and `changes`. Same rule: inside the writer's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record_many must be called inside the change's transaction")
+    address = client_address.get()
+    role = getattr(actor, "role", "") or ""
+    rows = [
+        AuditEvent(
+            actor=actor,
+            actor_role=role,
+            action=event["action"],
+            child_id=event.get("child_id"),
+            object_type=event["obj"]._meta.label_lower if event.get("obj") is not None else "",
+            object_id=str(event["obj"].pk) if event.get("obj") is not None else "",
+            changes=event.get("changes") or {},
+            ip_address=address,
+        )
+        for event in events
+    ]
+    AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

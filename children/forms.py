@@ -3,6 +3,7 @@ from django import forms
 
 from accounts.govuk_forms import GovukDateField, govuk_helper
 from accounts.models import Role, School, User
+from accounts.once import OnceOnlyForm
 
 from .models import Child, Enrolment, Placement
 from .school_year import year_group_label
@@ -55,6 +56,10 @@ class ChildForm(forms.ModelForm):
         self.fields["gender"].choices = Child.Gender.choices
         self.fields["legal_status"].choices = Child.LegalStatus.choices
         self.fields["sen_status"].choices = Child.SenStatus.choices
+        # The model allows blank names for children imported from the SSDA903 return; a person
+        # recording or correcting a child gives both.
+        self.fields["legal_first_name"].required = True
+        self.fields["legal_last_name"].required = True
         self.helper = govuk_helper(
             Fieldset(
                 Field.text("legal_first_name", field_width=Fluid.ONE_HALF),
@@ -192,7 +197,7 @@ def _user_by_email(email: str, *, roles, message: str) -> User:
     return user
 
 
-class PlacementForm(forms.Form):
+class PlacementForm(OnceOnlyForm, forms.Form):
     placement_type = forms.ChoiceField(
         label="Type of placement",
         choices=[("", "Choose the type of placement"), *Placement.PlacementType.choices],
@@ -265,15 +270,26 @@ class AccessGrantForm(forms.Form):
         error_messages={"required": "Enter why this person needs access"},
     )
     expires_on = GovukDateField(label="Access ends on")
+    exception_approved = forms.BooleanField(
+        label="As the Virtual School head, I approve access for someone outside this child's "
+        "Virtual School and school",
+        help_text="Only for a person from another council or another school. The approval is "
+        "recorded with your name.",
+        required=False,
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_approve_exceptions: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = govuk_helper(
+        layout = [
             Field.text("grantee", field_width=Fluid.TWO_THIRDS),
             Field.text("reason"),
             Field("expires_on"),
-            _save_button("Give access"),
-        )
+        ]
+        if may_approve_exceptions:
+            layout.append(Field.checkbox("exception_approved"))
+        else:
+            del self.fields["exception_approved"]
+        self.helper = govuk_helper(*layout, _save_button("Give access"))
 
     def clean_grantee(self):
         return _user_by_email(

@@ -27,6 +27,8 @@ class Child(models.Model):
         PLACEMENT_ORDER = "placement_order", "Placement order"
         EMERGENCY_PROTECTION = "emergency_protection", "Emergency protection order"
         REMAND = "remand", "Remanded to local authority accommodation"
+        POLICE_PROTECTION = "police_protection", "Police protection"
+        CHILD_ASSESSMENT_ORDER = "child_assessment_order", "Child assessment order"
 
     class SenStatus(models.TextChoices):
         NONE = "none", "No special educational needs"
@@ -36,8 +38,10 @@ class Child(models.Model):
     virtual_school = models.ForeignKey(
         VirtualSchool, on_delete=models.PROTECT, related_name="children"
     )
-    legal_first_name = models.CharField("Legal first name", max_length=100)
-    legal_last_name = models.CharField("Legal last name", max_length=100)
+    # Blank only for a child imported from the SSDA903 return, which carries no names; the
+    # form still asks for both.
+    legal_first_name = models.CharField("Legal first name", max_length=100, blank=True)
+    legal_last_name = models.CharField("Legal last name", max_length=100, blank=True)
     preferred_name = models.CharField(
         "Preferred name",
         max_length=100,
@@ -63,6 +67,23 @@ class Child(models.Model):
         "Special educational needs", max_length=20, choices=SenStatus.choices, default="none"
     )
     ehc_plan_review_date = models.DateField("EHC plan annual review date", null=True, blank=True)
+    sdq_score = models.SmallIntegerField(
+        "Latest SDQ score",
+        null=True,
+        blank=True,
+        help_text="Strengths and Difficulties Questionnaire, 0 to 40, from the SSDA903 return",
+    )
+    is_uasc = models.BooleanField(
+        "Unaccompanied asylum-seeking child (UASC)",
+        default=False,
+        help_text="Listed in the SSDA903 UASC file",
+    )
+    uasc_ceased_on = models.DateField(
+        "Date UASC status ceased",
+        null=True,
+        blank=True,
+        help_text="For a child who was an unaccompanied asylum-seeking child (SSDA903 UASC file)",
+    )
     year_group_override = models.SmallIntegerField(
         "Year group, if educated out of their age group",
         null=True,
@@ -89,6 +110,10 @@ class Child(models.Model):
                 | Q(date_left_care__gte=F("date_entered_care")),
             ),
             models.CheckConstraint(
+                name="child_sdq_score_in_range",
+                condition=Q(sdq_score__isnull=True) | Q(sdq_score__gte=0, sdq_score__lte=40),
+            ),
+            models.CheckConstraint(
                 name="child_year_group_override_in_range",
                 condition=Q(year_group_override__isnull=True)
                 | Q(year_group_override__gte=-2, year_group_override__lte=14),
@@ -102,7 +127,9 @@ class Child(models.Model):
     @property
     def display_name(self) -> str:
         first = self.preferred_name or self.legal_first_name
-        return f"{first} {self.legal_last_name}"
+        if not (first or self.legal_last_name):
+            return f"Child {self.council_child_id} (name not recorded)"
+        return f"{first} {self.legal_last_name}".strip()
 
     def year_group(self, on: date | None = None) -> int:
         if self.year_group_override is not None:
@@ -263,6 +290,8 @@ class Placement(Period):
         PLACED_WITH_PARENTS = "placed_with_parents", "Placed with parents"
         ADOPTION = "adoption", "Placed for adoption"
         SECURE = "secure", "Secure children's home"
+        INDEPENDENT_LIVING = "independent_living", "Independent living"
+        OTHER = "other", "Another placement (health, custody, temporary)"
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
     placement_type = models.CharField(max_length=30, choices=PlacementType.choices)
@@ -295,6 +324,11 @@ class AccessGrant(models.Model):
     granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set when the grantee works outside the child's Virtual School and school: the head who
+    # approved the exception.
+    exception_approved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-granted_at"]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Role, School, User
 
 from .access import CHANGE, SIGNED_OFF_PEPS, VIEW, children_with_permission
-from .models import Child, Enrolment, SocialWorkerAllocation
+from .models import Child, Enrolment, Placement, SocialWorkerAllocation
 from .school_year import academic_year_of
 from .upn import upn_normalise
 
@@ -206,7 +206,14 @@ def children_of_virtual_school(*, user: User, filters: ChildFilters) -> QuerySet
     for key, value in filters.extra.items():
         if value and key in LIST_FILTERS:
             children = children.filter(LIST_FILTERS[key].condition(value, user, filters.extra))
-    return with_current_details(children)
+    # The Virtual School's list also says where each child lives (one more query).
+    return with_current_details(children).prefetch_related(
+        Prefetch(
+            "placements",
+            queryset=Placement.objects.filter(end_date__isnull=True),
+            to_attr="current_placements",
+        )
+    )
 
 
 def schools_attended_by_children_of(virtual_school_id: int) -> QuerySet[School]:
@@ -233,7 +240,9 @@ def child_history(*, child: Child) -> dict:
         ),
         "allocations": child.allocations.select_related("social_worker"),
         "placements": child.placements.prefetch_related("carers"),
-        "grants": child.access_grants.select_related("grantee", "granted_by"),
+        "grants": child.access_grants.select_related(
+            "grantee", "granted_by", "exception_approved_by"
+        ),
         # Every PEP version (the peps app's model, reached through its relation to Child).
         "peps": list(child.peps.select_related("term", "signed_off_copy")),
     }

@@ -501,33 +501,85 @@ def placement_end(*, actor: User, placement: Placement, end_date: date) -> Place
 GRANTABLE_ROLES = (Role.REVIEWING_OFFICER, Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER)
 
 
+def grantee_is_within_the_childs_council(*, child: Child, grantee: User) -> bool:
+    """This person works outside the child's Virtual School and school: only the Virtual
+    School head can give them access, as an exception"""
+    if grantee.role == Role.REVIEWING_OFFICER:
+        return True  # reviewing officers are independent of any one council's staff
+    if grantee.role == Role.SOCIAL_WORKER:
+        return grantee.virtual_school_id == child.virtual_school_id
+    if grantee.role == Role.DESIGNATED_TEACHER:
+        return Enrolment.objects.filter(
+            child=child, end_date__isnull=True, school__memberships__user=grantee
+        ).exists()
+    return False
+
+
+def may_approve_grant_exceptions(*, actor: User, child: Child) -> bool:
+    """Whether this person may give access beyond the child's council and school."""
+    return (
+        actor.role == Role.VIRTUAL_SCHOOL_HEAD
+        and actor.virtual_school_id == child.virtual_school_id
+    )
+
+
 @transaction.atomic
 def access_grant_create(
-    *, actor: User, child: Child, grantee: User, reason: str, expires_on: date
+    *,
+    actor: User,
+    child: Child,
+    grantee: User,
+    reason: str,
+    expires_on: date,
+    exception_approved: bool = False,
 ) -> AccessGrant:
-    """Let one more person read the child's record until a date (an IRO, a school colleague)."""
+    """Let one more person read the child's record until a date (an IRO, a school colleague).
+    Someone from another council or another school needs the Virtual School head's approval,
+    recorded on the grant and in the audit trail."""
     child = _lock(child)
     today = timezone.localdate()
     if grantee.role not in GRANTABLE_ROLES or not grantee.is_active:
         raise ValidationError(
             {"grantee": "Choose a reviewing officer, a teacher or a social worker"}
         )
+    within = grantee_is_within_the_childs_council(child=child, grantee=grantee)
+    if exception_approved and not may_approve_grant_exceptions(actor=actor, child=child):
+        raise ValidationError(
+            {
+                "exception_approved": "Only the head of this child's Virtual School can approve "
+                "access for someone outside it"
+            }  # fmt: skip
+        )
+    if not within and not exception_approved:
+        message = " ".join(grantee_is_within_the_childs_council.__doc__.split())
+        if may_approve_grant_exceptions(actor=actor, child=child):
+            message += ". To go ahead, say that you approve the exception"
+        raise ValidationError({"grantee": message})
     if expires_on < today:
         raise ValidationError({"expires_on": "The end date must be today or in the future"})
     if expires_on > today + LONGEST_GRANT:
         raise ValidationError({"expires_on": "Access can be given for a year at most"})
     if not reason.strip():
         raise ValidationError({"reason": "Enter why this person needs access"})
+    exception_by = actor if not within else None
     grant = AccessGrant.objects.create(
-        child=child, grantee=grantee, reason=reason.strip(), expires_on=expires_on, granted_by=actor
+        child=child,
+        grantee=grantee,
+        reason=reason.strip(),
+        expires_on=expires_on,
+        granted_by=actor,
+        exception_approved_by=exception_by,
     )
     access_sync_child(child=child)
+    changes = {"grantee": [None, grantee.pk], "expires_on": [None, expires_on.isoformat()]}
+    if exception_by:
+        changes["exception_approved_by"] = [None, actor.pk]
     audit_record(
         actor=actor,
-        action="access_grant.created",
+        action="access_grant.exception_approved" if exception_by else "access_grant.created",
         child=child,
         obj=grant,
-        changes={"grantee": [None, grantee.pk], "expires_on": [None, expires_on.isoformat()]},
+        changes=changes,
     )
     return grant
 

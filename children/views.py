@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import role_required
 from accounts.govuk_forms import raise_on_form
 from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
+from accounts.once import SubmittedTwice, submit_once, submitted_twice
 from audit.models import AuditEvent
 
 from . import selectors, services
@@ -338,7 +339,8 @@ def placement_add(request, child_id):
     form = PlacementForm(request.POST or None, has_current=has_current)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def start():
             services.placement_start(
                 actor=request.user,
                 child=child,
@@ -347,6 +349,12 @@ def placement_add(request, child_id):
                 start_date=data["start_date"],
                 replaces_current=data.get("replaces_current", False),
             )
+            return reverse("children:detail", args=[child.pk])
+
+        try:
+            submit_once(form=form, user=request.user, change=start)
+        except SubmittedTwice as twice:
+            return submitted_twice(request, twice)
         except ValidationError as error:
             raise_on_form(form, error)
         else:
@@ -383,7 +391,12 @@ def placement_end(request, child_id, placement_id):
 @require_http_methods(["GET", "POST"])
 def access_grant_add(request, child_id):
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
-    form = AccessGrantForm(request.POST or None)
+    form = AccessGrantForm(
+        request.POST or None,
+        may_approve_exceptions=services.may_approve_grant_exceptions(
+            actor=request.user, child=child
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             grant = services.access_grant_create(

@@ -7,10 +7,18 @@ class FundingConfig(AppConfig):
     verbose_name = "Pupil Premium Plus"
 
     def ready(self):
-        from peps.signals import target_amount_changed
+        from peps.signals import pep_ppplus_facts, target_amount_changed, target_amount_checked
 
-        from .services import reopen_decision_on_amount_change
+        from .services import (
+            ppplus_facts_for_pep,
+            refuse_amount_over_the_ceiling,
+            reopen_decision_on_amount_change,
+        )
 
         target_amount_changed.connect(
             reopen_decision_on_amount_change, dispatch_uid="funding_reopen_on_amount_change"
+        )
+        pep_ppplus_facts.connect(ppplus_facts_for_pep, dispatch_uid="funding_ppplus_facts")
+        target_amount_checked.connect(
+            refuse_amount_over_the_ceiling, dispatch_uid="funding_amount_ceiling"
         )

@@ -108,6 +108,12 @@ class PaymentForm(forms.Form):
 
 
 class PolicyForm(forms.ModelForm):
+    central_warning_from = GovukDateField(
+        label="Warn about centrally held money not yet committed from",
+        required=False,
+        help_text=FundingPolicy._meta.get_field("central_warning_from").help_text,
+    )
+
     class Meta:
         model = FundingPolicy
         fields = [
@@ -117,15 +123,25 @@ class PolicyForm(forms.ModelForm):
             "post_16_allowance",
             "central_share_percent",
             "national_rate",
+            "target_ceiling",
+            "pay_only_rated_amber_or_better",
+            "central_warning_from",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["academic_year"].help_text = "The year it starts in: 2026 for 2026 to 2027"
-        for name in self.Meta.fields[1:]:
+        amounts = self.Meta.fields[1:7]
+        for name in amounts:
             self.fields[name].error_messages.update(MONEY_ERRORS)
             self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
+        self.fields["target_ceiling"].error_messages["max_value"] = (
+            "Enter a ceiling of £100,000.00 or less"
+        )
+        self.fields["target_ceiling"].error_messages["min_value"] = "Enter a ceiling above £0"
         self.helper = govuk_helper(
-            *(Field.text(name, field_width=Fixed.TEN) for name in self.Meta.fields),
+            *(Field.text(name, field_width=Fixed.TEN) for name in self.Meta.fields[:7]),
+            Field.checkbox("pay_only_rated_amber_or_better"),
+            Field("central_warning_from"),
             _button("Save the policy"),
         )

@@ -5,11 +5,15 @@ There is no separate ledger table: money committed is the approved amount of eac
 request, money paid is each payment. Reports add them up, so they can never disagree.
 """
 
+from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+
+from accounts.formats import long_date, pounds
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
@@ -44,6 +48,21 @@ class FundingPolicy(models.Model):
         "National yearly rate per child, for reference (£)", default=Decimal("2630.00"), **MONEY,
         validators=[MinValueValidator(0)],
     )  # fmt: skip
+    target_ceiling = models.DecimalField(
+        "Most PP+ one target may ask for (£)", default=Decimal("2630.00"), **MONEY,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100000"))],
+        help_text="A target asking for more is refused, so a slip of the keyboard cannot commit "
+        "£99,999",
+    )  # fmt: skip
+    pay_only_rated_amber_or_better = models.BooleanField(
+        "Pay PP+ only for a PEP rated amber or green", default=False,
+        help_text="As Lancashire does: a PEP rated red, or not yet signed off, is not paid",
+    )  # fmt: skip
+    central_warning_from = models.DateField(
+        "Warn about centrally held money not yet committed from", null=True, blank=True,
+        help_text="Money held centrally and unspent by 31 March may have to be returned. Leave "
+        "blank to be warned six weeks before.",
+    )  # fmt: skip
     set_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -54,6 +73,16 @@ class FundingPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"PP+ policy {self.academic_year} to {self.academic_year + 1}"
+
+    def clean(self) -> None:
+        # The warning is about the 31 March inside this academic year.
+        if self.central_warning_from and self.academic_year:
+            start, year_end = date(self.academic_year, 9, 1), date(self.academic_year + 1, 3, 31)
+            if not start <= self.central_warning_from <= year_end:
+                raise ValidationError(
+                    {"central_warning_from": f"Enter a date from {long_date(start)} to "
+                                             f"{long_date(year_end)}"}
+                )  # fmt: skip
 
     def allowance_for(self, kind: str) -> Decimal:
         return {
@@ -154,4 +183,4 @@ class Payment(models.Model):
         constraints = [models.CheckConstraint(name="payment_positive", condition=Q(amount__gt=0))]
 
     def __str__(self) -> str:
-        return f"£{self.amount} on {self.paid_on}"
+        return f"{pounds(self.amount)} on {long_date(self.paid_on)}"

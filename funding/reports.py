@@ -13,6 +13,7 @@ from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum,
 from django.db.models.functions import Coalesce
 
 from accounts.models import VirtualSchool
+from children.models import Child
 from children.school_year import academic_year_of
 
 from .models import Payment, PpPlusRequest
@@ -72,6 +73,76 @@ def payments(virtual_school: VirtualSchool, financial_year: int):
     )
 
 
+def school_age_children_in_care(virtual_school: VirtualSchool, on: date) -> int:
+    """Children of the Virtual School in care on the day, Reception to year 11: those the
+    national PP+ rate is paid for. The year group is fixed by age on 31 August (or the Virtual
+    School's override for a child out of their age group)."""
+    year = academic_year_of(on)
+    born = Q(date_of_birth__range=(date(year - 16, 9, 1), date(year - 4, 8, 31)))
+    return (
+        Child.objects.filter(virtual_school=virtual_school, date_entered_care__lte=on)
+        .filter(Q(date_left_care__isnull=True) | Q(date_left_care__gte=on))
+        .filter(
+            (Q(year_group_override__isnull=True) & born) | Q(year_group_override__range=(0, 11))
+        )
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class TopSlice:
+    """The year's grant split by the policy's central share: what the Virtual School keeps and
+    what is left to pass to schools, against what each has committed."""
+
+    children: int
+    grant: Decimal
+    percent: Decimal
+    central_committed: Decimal
+    schools_committed: Decimal
+
+    @property
+    def percent_label(self) -> str:
+        return f"{self.percent.normalize():f}"
+
+    @property
+    def central(self) -> Decimal:
+        return (self.grant * self.percent / 100).quantize(Decimal("0.01"))
+
+    @property
+    def for_schools(self) -> Decimal:
+        return self.grant - self.central
+
+    @property
+    def central_uncommitted(self) -> Decimal:
+        return max(self.central - self.central_committed, Decimal(0))
+
+    @property
+    def schools_left(self) -> Decimal:
+        return max(self.for_schools - self.schools_committed, Decimal(0))
+
+
+def top_slice(
+    *, virtual_school: VirtualSchool, financial_year: int, central: Decimal, schools: Decimal
+) -> TopSlice:
+    policy = policy_for(virtual_school_id=virtual_school.pk, academic_year=financial_year)
+    start, _ = year_bounds(financial_year)
+    children = school_age_children_in_care(virtual_school, start)
+    return TopSlice(
+        children=children,
+        grant=policy.national_rate * children,
+        percent=policy.central_share_percent,
+        central_committed=central,
+        schools_committed=schools,
+    )
+
+
+def warning_from(*, virtual_school: VirtualSchool, financial_year: int) -> date:
+    """The day the 31 March warning starts: the Virtual School's date, or six weeks before."""
+    policy = policy_for(virtual_school_id=virtual_school.pk, academic_year=financial_year)
+    _, year_end = year_bounds(financial_year)
+    return policy.central_warning_from or year_end - timedelta(days=WARNING_DAYS)
+
+
 def funding_report(*, virtual_school: VirtualSchool, financial_year: int, today: date) -> dict:
     requests = committed_requests(virtual_school, financial_year)
     paid = payments(virtual_school, financial_year)
@@ -127,6 +198,11 @@ def funding_report(*, virtual_school: VirtualSchool, financial_year: int, today:
     schools = _money(totals["schools"])
     _, year_end = year_bounds(financial_year)
     policy = policy_for(virtual_school_id=virtual_school.pk, academic_year=academic_year_of(today))
+    split = top_slice(
+        virtual_school=virtual_school, financial_year=financial_year,
+        central=_money(totals["central"]), schools=schools,
+    )  # fmt: skip
+    warn_from = warning_from(virtual_school=virtual_school, financial_year=financial_year)
     return {
         "financial_year": financial_year,
         "committed": committed,
@@ -141,8 +217,10 @@ def funding_report(*, virtual_school: VirtualSchool, financial_year: int, today:
         "by_child": by_child,
         "policy": policy,
         "year_end": year_end,
-        "near_year_end": today <= year_end <= today + timedelta(days=WARNING_DAYS)
-        and (still_to_pay > 0 or _money(totals["central"]) > 0),
+        "top_slice": split,
+        "warning_from": warn_from,
+        "near_year_end": warn_from <= today <= year_end
+        and (still_to_pay > 0 or split.central_uncommitted > 0 or split.central_committed > 0),
     }
 
 
@@ -150,6 +228,26 @@ def bars(rows: list[Row]) -> list[tuple[Row, int]]:
     """Each row with its bar length in percent of the largest, for the server-drawn chart."""
     largest = max((row.committed for row in rows), default=Decimal(0))
     return [(row, int(row.committed * 100 / largest) if largest else 0) for row in rows]
+
+
+def ledger_summary(*, virtual_school: VirtualSchool, financial_year: int) -> list[list]:
+    """The year's top-slice for the foot of finance's exports: label and amount."""
+    central = Q(tuition_arranged_by=PpPlusRequest.Arranger.VIRTUAL_SCHOOL)
+    totals = committed_requests(virtual_school, financial_year).aggregate(
+        central=Sum("approved_amount", filter=central),
+        schools=Sum("approved_amount", filter=~central),
+    )
+    split = top_slice(
+        virtual_school=virtual_school, financial_year=financial_year,
+        central=_money(totals["central"]), schools=_money(totals["schools"]),
+    )  # fmt: skip
+    return [
+        [f"Grant ({split.children} children at the national rate)", split.grant],
+        [f"Kept centrally ({split.percent_label}%)", split.central],
+        ["Centrally held, not yet committed", split.central_uncommitted],
+        ["To pass to schools", split.for_schools],
+        ["Left to pass to schools, not yet committed", split.schools_left],
+    ]
 
 
 def ledger_rows(*, virtual_school: VirtualSchool, financial_year: int) -> list[list]:

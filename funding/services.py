@@ -8,10 +8,12 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from accounts.formats import pounds
 from accounts.models import Role, User, VirtualSchool
 from audit.services import audit_changes, audit_record
 from peps.models import Pep, Target
 from peps.policy import can_edit_section, capacity_for
+from peps.rules import PpPlusFact
 from peps.sections import section_for
 
 from .models import FundingPolicy, Payment, PpPlusJustification, PpPlusRequest
@@ -159,13 +161,17 @@ def ppplus_decide(
         approved_amount = Decimal(0)
     elif decision == PpPlusRequest.Decision.PART_APPROVED:
         if approved_amount is None or not (0 < approved_amount < asked):
-            errors["approved_amount"] = f"Enter an amount more than £0 and less than £{asked}"
+            errors["approved_amount"] = (
+                f"Enter an amount more than £0 and less than {pounds(asked)}"
+            )
     else:
         errors["decision"] = "Choose approve, part-approve or decline"
     if decision in ("part_approved", "declined") and not reason.strip():
         errors["reason"] = "Enter the reason, for the school"
     if not errors and approved_amount < paid:
-        errors["approved_amount"] = f"£{paid} has been paid already: approve at least that much"
+        errors["approved_amount"] = (
+            f"{pounds(paid)} has been paid already: approve at least that much"
+        )
     if errors:
         raise ValidationError(errors)
     others = PpPlusRequest.objects.filter(
@@ -201,7 +207,7 @@ def payment_record(
     School keeps the money for."""
     request = (
         PpPlusRequest.objects.select_for_update()
-        .select_related("target__pep__child")
+        .select_related("target__pep__child", "target__pep__term")
         .get(pk=request.pk)
     )
     child = request.target.pep.child
@@ -217,12 +223,27 @@ def payment_record(
             "The Virtual School keeps this PP+ to arrange tuition itself: it is not paid to the "
             "school"
         )
+    pep = request.target.pep
+    policy = policy_for(
+        virtual_school_id=child.virtual_school_id, academic_year=pep.term.academic_year
+    )
+    if policy.pay_only_rated_amber_or_better and pep.overall_rating not in (
+        Pep.Rating.AMBER,
+        Pep.Rating.GREEN,
+    ):
+        raise ValidationError(
+            "PP+ is paid only for a PEP rated amber or green"
+            + (f", and this PEP was rated {pep.get_overall_rating_display().lower()}"
+               if pep.overall_rating else ", and this PEP is not signed off yet")
+        )  # fmt: skip
     paid = request.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
     errors = {}
     if amount <= 0:
         errors["amount"] = "Enter an amount more than £0"
     elif paid + amount > request.approved_amount:
-        errors["amount"] = f"This is more than is left to pay (£{request.approved_amount - paid})"
+        errors["amount"] = (
+            f"This is more than is left to pay ({pounds(request.approved_amount - paid)})"
+        )
     if paid_on > timezone.localdate():
         errors["paid_on"] = "The payment date must be today or in the past"
     elif request.decided_on and paid_on < request.decided_on:
@@ -279,3 +300,31 @@ def reopen_decision_on_amount_change(sender, target, before, **kwargs) -> None:
     if request.decision != PpPlusRequest.Decision.PENDING:
         _reopen(request)
         request.save()
+
+
+def ppplus_facts_for_pep(sender, pep: Pep, **kwargs) -> list[PpPlusFact]:
+    """peps asks, while gathering a PEP's facts, what is open about its PP+: one fact for each
+    request the school has made, undecided until the Virtual School decides it."""
+    requests = PpPlusRequest.objects.filter(target__pep=pep, target__ppplus_amount__gt=0)
+    return [
+        PpPlusFact(
+            target=str(request.target),
+            amount=request.target.ppplus_amount,
+            decided=request.decision != PpPlusRequest.Decision.PENDING,
+            tuition_arranged_by=request.tuition_arranged_by,
+        )
+        for request in requests.select_related("target").order_by("target__created_at", "pk")
+    ]
+
+
+def refuse_amount_over_the_ceiling(sender, pep: Pep, amount: Decimal, **kwargs) -> None:
+    """peps asks before saving a target: no target asks for more than the Virtual School's
+    ceiling for one target."""
+    ceiling = policy_for(
+        virtual_school_id=pep.child.virtual_school_id, academic_year=pep.term.academic_year
+    ).target_ceiling
+    if amount > ceiling:
+        raise ValidationError(
+            {"ppplus_amount": f"Enter an amount of {pounds(ceiling)} or less: that is the most "
+                              "one target may ask for"}
+        )  # fmt: skip

@@ -232,6 +232,10 @@ def export_csv(request):
     paid = sum((r[7] for r in rows if r[0] == "Paid"), Decimal(0))
     writer.writerow(["Total committed", "", "", "", "", "", "", committed, ""])
     writer.writerow(["Total paid", "", "", "", "", "", "", paid, ""])
+    for label, amount in reports.ledger_summary(
+        virtual_school=request.user.virtual_school, financial_year=year
+    ):
+        writer.writerow([label, "", "", "", "", "", "", amount, ""])
     return response
 
 
@@ -248,6 +252,10 @@ def export_xlsx(request):
     last = len(rows) + 1
     sheet.append(["Total committed", *[""] * 6, f'=SUMIF(A2:A{last},"Committed",H2:H{last})'])
     sheet.append(["Total paid", *[""] * 6, f'=SUMIF(A2:A{last},"Paid",H2:H{last})'])
+    for label, amount in reports.ledger_summary(
+        virtual_school=request.user.virtual_school, financial_year=year
+    ):
+        sheet.append([label, *[""] * 6, amount])
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.govuk_forms import GovukDateField, govuk_helper
+from accounts.once import OnceOnlyForm
 
 from .models import Invitation, Meeting
 from .services import Invitee
@@ -86,12 +87,29 @@ class WhenWhereForm(forms.Form):
         )
 
 
-class ScheduleForm(WhenWhereForm):
-    """When and where, and who is invited: the designated teacher and carer are filled in."""
+class ScheduleForm(OnceOnlyForm, WhenWhereForm):
+    """When and where, and who is invited: the designated teacher and carer are filled in.
+    While the PEP has a meeting still open, arranging another needs a tick."""
 
-    def __init__(self, *args, suggested: dict, **kwargs):
+    def __init__(self, *args, suggested: dict, open_meeting: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         rows = []
+        confirm = []
+        if open_meeting is not None:
+            when = timezone.localtime(open_meeting.starts_at).strftime("%-d %B %Y at %H:%M")
+            self.fields["another_confirmed"] = forms.BooleanField(
+                label="Yes, arrange another meeting for this PEP as well",
+                help_text=f"This PEP already has a meeting arranged for {when}. To move it, "
+                "change that meeting instead.",
+                required=False,
+            )
+            confirm = [
+                Fieldset(
+                    Field.checkbox("another_confirmed"),
+                    legend="This PEP already has a meeting",
+                    legend_size=Size.MEDIUM,
+                )
+            ]
         for role, label, _ in INVITEE_ROLES:
             name, email = f"{role}_name", f"{role}_email"
             self.fields[name] = forms.CharField(
@@ -115,6 +133,7 @@ class ScheduleForm(WhenWhereForm):
                 )
             )
         self.helper = govuk_helper(
+            *confirm,
             *self.when_where_layout(),
             Fieldset(*rows, legend="Who to invite", legend_size=Size.MEDIUM),
             Button("submit", "Arrange the meeting and send invitations", type="submit"),
@@ -181,7 +200,7 @@ class RecordForm(forms.Form):
         return {i.pk: self.cleaned_data.get(f"absence_{i.pk}", "") for i in self.invitations}
 
 
-class ActionForm(forms.Form):
+class ActionForm(OnceOnlyForm, forms.Form):
     description = forms.CharField(
         label="Action", max_length=1000, error_messages={"required": "Enter the action"}
     )
@@ -198,3 +217,64 @@ class ActionForm(forms.Form):
             Field("due_date"),
             Button.secondary("submit", "Add the action", type="submit"),
         )
+
+
+class InviteesForm(forms.Form):
+    """Who is invited, one person for each role, as when the meeting was arranged. Those taken
+    off get a cancellation, those added an invitation."""
+
+    def __init__(self, *args, invitations, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {}
+        for invitation in invitations:
+            current.setdefault(invitation.role, invitation)
+        rows = []
+        for role, label, _ in INVITEE_ROLES:
+            name, email = f"{role}_name", f"{role}_email"
+            self.fields[name] = forms.CharField(
+                label=f"{label}: name", required=False, max_length=200
+            )
+            self.fields[email] = forms.EmailField(
+                label=f"{label}: email address",
+                required=False,
+                max_length=254,
+                error_messages={"invalid": "Enter an email address like name@example.com"},
+            )
+            if role in current:
+                self.initial.setdefault(name, current[role].name)
+                self.initial.setdefault(email, current[role].email)
+            rows.append(
+                Fieldset(
+                    Field.text(name, field_width=Fluid.ONE_HALF),
+                    Field.text(email, field_width=Fluid.ONE_HALF),
+                    legend=label,
+                    legend_size=Size.SMALL,
+                )
+            )
+        self.helper = govuk_helper(
+            Fieldset(
+                *rows,
+                legend="Who to invite",
+                legend_size=Size.MEDIUM,
+            ),
+            Button("submit", "Save and send the invitations", type="submit"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for role, _, who in INVITEE_ROLES:
+            if cleaned.get(f"{role}_name") and not cleaned.get(f"{role}_email"):
+                if f"{role}_email" not in self.errors:
+                    self.add_error(f"{role}_email", f"Enter an email address for {who}")
+            if cleaned.get(f"{role}_email") and not cleaned.get(f"{role}_name", "").strip():
+                self.add_error(f"{role}_name", f"Enter a name for {who}")
+        return cleaned
+
+    def invitees(self) -> list[Invitee]:
+        return [
+            Invitee(
+                role, self.cleaned_data[f"{role}_name"].strip(), self.cleaned_data[f"{role}_email"]
+            )
+            for role, _, _ in INVITEE_ROLES
+            if self.cleaned_data.get(f"{role}_name") and self.cleaned_data.get(f"{role}_email")
+        ]

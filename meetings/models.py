@@ -35,6 +35,10 @@ class Meeting(models.Model):
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
 
+    def current_invitations(self):
+        """Who is invited now (not those taken off the list)."""
+        return self.invitations.filter(withdrawn_at=None)
+
 
 class Invitation(models.Model):
     class Role(models.TextChoices):
@@ -51,6 +55,9 @@ class Invitation(models.Model):
     email = models.EmailField()
     attended = models.BooleanField(null=True, blank=True)
     absence_reason = models.CharField(max_length=200, blank=True)
+    # Taken off the list: they were sent a cancellation. Kept, so the record shows who was
+    # told what; invited again, the same row comes back.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -15,6 +15,7 @@ from peps.policy import capacity_for
 from peps.services import pep_set_planned_meeting
 
 from . import tasks
+from .ical import chair_ical, invitee_ical, meeting_ical
 from .models import Invitation, Meeting, MeetingAction
 
 
@@ -78,6 +79,23 @@ def _check_invitees(invitees: list[Invitee]) -> None:
         raise ValidationError("Each person can be invited once")
 
 
+def open_meeting_of(pep: Pep) -> Meeting | None:
+    """The PEP's meeting that is arranged and neither recorded nor cancelled, if any."""
+    return (
+        pep.meetings.filter(cancelled_at__isnull=True, recorded_at__isnull=True)
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def _refuse_a_second_open_meeting(pep: Pep) -> None:
+    meeting = open_meeting_of(pep)
+    if meeting is not None:
+        when = timezone.localtime(meeting.starts_at).strftime("%-d %B %Y at %H:%M")
+        message = f"Confirm that you want to arrange another meeting, or change the one on {when}"
+        raise ValidationError({"another_confirmed": message})
+
+
 @transaction.atomic
 def meeting_schedule(
     *,
@@ -90,11 +108,15 @@ def meeting_schedule(
     online_link: str = "",
     invitees: list[Invitee],
     allow_holiday: bool = False,
+    another_confirmed: bool = False,
 ) -> Meeting:
     """The social worker arranges the PEP meeting and sends the invitations, each with a
-    calendar entry. The PEP's meeting date becomes confirmed."""
+    calendar entry. The PEP's meeting date becomes confirmed. A second meeting while one is
+    still open (neither held and recorded nor cancelled) needs the social worker's say-so."""
     pep = Pep.objects.select_for_update().select_related("child").get(pk=pep.pk)
     _require_chair(pep, actor)
+    if not another_confirmed:
+        _refuse_a_second_open_meeting(pep)
     _check_when(pep=pep, starts_at=starts_at, allow_holiday=allow_holiday)
     _check_where(mode, location, online_link)
     _check_invitees(invitees)
@@ -188,6 +210,84 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
 
 
 @transaction.atomic
+def meeting_change_invitees(*, meeting: Meeting, actor: User, invitees: list[Invitee]) -> Meeting:
+    """Those taken off the list get a cancellation for them alone, those added the invitation,
+    the chair the updated entry; everyone keeps the same UID, and SEQUENCE goes up. Those who
+    stay get nothing: their own entry (which lists only them) has not changed."""
+    meeting = Meeting.objects.select_for_update().select_related("pep__child").get(pk=meeting.pk)
+    _require_chair(meeting.pep, actor)
+    if meeting.is_cancelled:
+        raise ValidationError("This meeting was cancelled: arrange a new one")
+    _refuse_if_held(meeting)
+    _check_invitees(invitees)
+    rows = {invitation.email: invitation for invitation in meeting.invitations.all()}
+    before = sorted(i.pk for i in rows.values() if i.withdrawn_at is None)
+    wanted = {invitee.email.lower(): invitee for invitee in invitees}
+    now = timezone.now()
+    told = []
+    for email, invitation in rows.items():
+        if invitation.withdrawn_at is None and email not in wanted:
+            invitation.withdrawn_at = now
+            invitation.save(update_fields=["withdrawn_at"])
+            told.append(invitation.pk)
+    for email, invitee in wanted.items():
+        invitation = rows.get(email)
+        if invitation is None:
+            invitation = Invitation.objects.create(
+                meeting=meeting, role=invitee.role, name=invitee.name, email=email
+            )
+            told.append(invitation.pk)
+            continue
+        added = invitation.withdrawn_at is not None
+        if added or (invitation.role, invitation.name) != (invitee.role, invitee.name):
+            invitation.role, invitation.name, invitation.withdrawn_at = (
+                invitee.role, invitee.name, None,
+            )  # fmt: skip
+            invitation.save(update_fields=["role", "name", "withdrawn_at"])
+        if added:
+            told.append(invitation.pk)
+    if not told:
+        return meeting
+    meeting.sequence += 1
+    meeting.save(update_fields=["sequence"])
+    after = sorted(meeting.current_invitations().values_list("pk", flat=True))
+    audit_record(
+        actor=actor,
+        action="meeting.invitees_changed",
+        child=meeting.pep.child,
+        obj=meeting,
+        changes={"invitations": [before, after]},
+    )
+    transaction.on_commit(
+        lambda: tasks.send_invitee_changes.delay(meeting_id=meeting.pk, invitation_ids=told),
+        robust=True,
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_calendar_download(*, meeting: Meeting, actor: User) -> bytes:
+    """The meeting's calendar file for the person downloading it: an invitee gets their own
+    entry, the chair their copy with everyone, anyone else who may see the meeting a plain
+    entry without invitees (METHOD:PUBLISH). Written to the audit trail."""
+    own = meeting.current_invitations().filter(email__iexact=actor.email).first()
+    if meeting.created_by_id == actor.pk:
+        ics, kind = chair_ical(meeting), "chair"
+    elif own is not None:
+        ics, kind = invitee_ical(own), "invitee"
+    else:
+        ics, kind = meeting_ical(meeting), "plain"
+    audit_record(
+        actor=actor,
+        action="meeting.calendar_downloaded",
+        child=meeting.pep.child,
+        obj=meeting,
+        changes={"copy": [None, kind]},
+    )
+    return ics
+
+
+@transaction.atomic
 def meeting_record(
     *,
     meeting: Meeting,
@@ -203,7 +303,7 @@ def meeting_record(
         raise ValidationError("A cancelled meeting has nothing to record")
     if meeting.starts_at > timezone.now():
         raise ValidationError("Record the meeting once it has started")
-    for invitation in meeting.invitations.all():
+    for invitation in meeting.current_invitations():
         invitation.attended = attended.get(invitation.pk, False)
         invitation.absence_reason = (
             "" if invitation.attended else absence_reasons.get(invitation.pk, "")

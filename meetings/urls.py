@@ -11,4 +11,6 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/cancel/", views.cancel, name="cancel"),
     path("meetings/<int:meeting_id>/record/", views.record, name="record"),
     path("meetings/<int:meeting_id>/actions/", views.action_add, name="action_add"),
+    path("meetings/<int:meeting_id>/invitees/", views.invitees, name="invitees"),
+    path("meetings/<int:meeting_id>/pep-meeting.ics", views.calendar_file, name="calendar"),
 ]

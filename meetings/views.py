@@ -4,18 +4,21 @@ worker, who chairs them, arranges, changes, cancels and records them."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.govuk_forms import raise_on_form
 from accounts.models import Role, User
+from accounts.once import SubmittedTwice, submit_once, submitted_twice
 from children.selectors import carers_of
 from peps.policy import capacity_for
 from peps.selectors import pep_get_for_user
 
 from . import selectors, services
-from .forms import ActionForm, RecordForm, ScheduleForm, WhenWhereForm
+from .forms import ActionForm, InviteesForm, RecordForm, ScheduleForm, WhenWhereForm
 from .models import Invitation
 
 
@@ -50,9 +53,14 @@ def _page(request, template, **context):
 def schedule(request, pep_id):
     pep = pep_get_for_user(user=request.user, pep_id=pep_id)
     _require_chair(request, pep)
-    form = ScheduleForm(request.POST or None, suggested=_suggested_invitees(pep))
+    form = ScheduleForm(
+        request.POST or None,
+        suggested=_suggested_invitees(pep),
+        open_meeting=services.open_meeting_of(pep),
+    )
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def arrange():
             meeting = services.meeting_schedule(
                 pep=pep,
                 actor=request.user,
@@ -63,12 +71,19 @@ def schedule(request, pep_id):
                 online_link=form.cleaned_data["online_link"],
                 invitees=form.invitees(),
                 allow_holiday=form.cleaned_data["allow_holiday"],
+                another_confirmed=form.cleaned_data.get("another_confirmed", False),
             )
+            return reverse("meetings:detail", args=[meeting.pk])
+
+        try:
+            url = submit_once(form=form, user=request.user, change=arrange)
+        except SubmittedTwice as twice:
+            return submitted_twice(request, twice)
         except ValidationError as error:
             raise_on_form(form, _on_fields(error))
         else:
             messages.success(request, "The meeting is arranged and the invitations have been sent")
-            return redirect("meetings:detail", meeting_id=meeting.pk)
+            return redirect(url)
     return _page(request, "form", form=form, pep=pep, title="Arrange the PEP meeting")
 
 
@@ -90,7 +105,7 @@ def detail(request, meeting_id):
         "detail",
         meeting=meeting,
         pep=meeting.pep,
-        invitations=meeting.invitations.all(),
+        invitations=meeting.current_invitations(),
         actions=meeting.actions.all(),
         follow_up=selectors.actions_to_follow_up(meeting),
         is_chair=is_chair,
@@ -155,7 +170,7 @@ def cancel(request, meeting_id):
 def record(request, meeting_id):
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     _require_chair(request, meeting.pep)
-    invitations = meeting.invitations.all()
+    invitations = meeting.current_invitations()
     form = RecordForm(
         request.POST or None, invitations=invitations, initial={"notes": meeting.notes}
     )
@@ -183,11 +198,52 @@ def action_add(request, meeting_id):
     _require_chair(request, meeting.pep)
     form = ActionForm(request.POST)
     if form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "submission_token"}
+
+        def add():
+            services.meeting_action_add(meeting=meeting, actor=request.user, **fields)
+            return reverse("meetings:detail", args=[meeting.pk])
+
         try:
-            services.meeting_action_add(meeting=meeting, actor=request.user, **form.cleaned_data)
+            submit_once(form=form, user=request.user, change=add)
+        except SubmittedTwice as twice:
+            return submitted_twice(request, twice)
         except ValidationError as error:
             raise_on_form(form, error)
         else:
             messages.success(request, "The action has been added")
             return redirect("meetings:detail", meeting_id=meeting.pk)
     return _page(request, "form", form=form, pep=meeting.pep, title="Add an action")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitees(request, meeting_id):
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+    _require_chair(request, meeting.pep)
+    # Bound on every POST: clearing every row is a choice to refuse, not an empty form.
+    data = request.POST if request.method == "POST" else None
+    form = InviteesForm(data, invitations=meeting.current_invitations())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_change_invitees(
+                meeting=meeting, actor=request.user, invitees=form.invitees()
+            )
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(
+                request, "Who is invited has changed, and those added or taken off have been told"
+            )
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+    return _page(request, "form", form=form, pep=meeting.pep, title="Change who is invited")
+
+
+@login_required
+def calendar_file(request, meeting_id):
+    """The meeting's .ics for whoever may see the meeting, written to the audit trail."""
+    meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+    ics = services.meeting_calendar_download(meeting=meeting, actor=request.user)
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="pep-meeting.ics"'
+    return response

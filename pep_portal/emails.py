@@ -105,27 +105,41 @@ KINDS: dict[str, EmailKind] = {
         ),
         EmailKind(
             key="meeting_invitation",
-            who="Each invitee of a PEP meeting, when it is arranged.",
+            who="Each invitee of a PEP meeting, and its chair, when it is arranged.",
             subject="Invitation: PEP meeting",
             body="Hello ((name)),\n\nYou are invited to a PEP meeting.\n\nWhen: ((when))\n"
-            "Where: ((where))\n\nChaired by ((chair)).\n\nPEP Portal",
-            attachment="the calendar entry (pep-meeting.ics, a request)",
+            "Where: ((where))\n\nChaired by ((chair)). To reply, email ((chair_email)).\n\n"
+            "PEP Portal",
+            attachment="the calendar entry (pep-meeting.ics, METHOD:REQUEST)",
         ),
         EmailKind(
             key="meeting_changed",
-            who="Each invitee of a PEP meeting, when its time, place or invitees change.",
+            who="Each invitee of a PEP meeting, and its chair, when its time or place changes; "
+            "the chair and those added when its invitees change.",
             subject="Changed: PEP meeting",
             body="Hello ((name)),\n\nThis PEP meeting has changed.\n\nWhen: ((when))\n"
-            "Where: ((where))\n\nChaired by ((chair)).\n\nPEP Portal",
+            "Where: ((where))\n\nChaired by ((chair)). To reply, email ((chair_email)).\n\n"
+            "PEP Portal",
             attachment="the updated calendar entry (same UID, higher SEQUENCE)",
         ),
         EmailKind(
             key="meeting_cancelled",
-            who="Each invitee of a PEP meeting, when it is cancelled.",
+            who="Each invitee of a PEP meeting, and its chair, when it is cancelled.",
             subject="Cancelled: PEP meeting",
             body="Hello ((name)),\n\nThis PEP meeting has been cancelled.\n\nWhen: ((when))\n"
-            "Where: ((where))\n\nChaired by ((chair)).\n\nPEP Portal",
+            "Where: ((where))\n\nChaired by ((chair)). To reply, email ((chair_email)).\n\n"
+            "PEP Portal",
             attachment="the cancellation (pep-meeting.ics, METHOD:CANCEL)",
+        ),
+        EmailKind(
+            key="meeting_invitation_withdrawn",
+            who="A person taken off a PEP meeting's invitees (the meeting goes ahead without "
+            "them).",
+            subject="Cancelled for you: PEP meeting",
+            body="Hello ((name)),\n\nYou are no longer invited to this PEP meeting.\n\n"
+            "When: ((when))\nWhere: ((where))\n\nChaired by ((chair)). To reply, email "
+            "((chair_email)).\n\nPEP Portal",
+            attachment="the cancellation for them (pep-meeting.ics, METHOD:CANCEL)",
         ),
         EmailKind(
             key="copy_ready",
@@ -147,20 +161,34 @@ KINDS: dict[str, EmailKind] = {
 
 
 def email_send(
-    *, kind: str, to: str, personalisation: dict, attachments: tuple = (), connection=None
+    *,
+    kind: str,
+    to: str,
+    personalisation: dict,
+    attachments: tuple = (),
+    reply_to: str = "",
+    calendar: tuple[bytes, str] | None = None,
+    connection=None,
 ) -> None:
-    """Send one message of a kind to one address, through the configured email backend."""
-    from django.core.mail import EmailMessage
+    """Send one message of a kind to one address, through the configured email backend.
+
+    `reply_to` sends replies to a person rather than to the no-reply sender. `calendar` is an
+    iCalendar file and its METHOD: by SMTP it travels as the `text/calendar; method=...` part of
+    the message's multipart/alternative (which Outlook and Google Calendar act on, offering
+    Accept and Decline) and again as pep-meeting.ics for other mail programs. Notify can attach
+    neither, and sends the kind's template alone."""
+    from django.core.mail import EmailMultiAlternatives
 
     spec = KINDS[kind]
     if set(personalisation) != set(spec.fields):
         raise ValueError(
             f"Email {kind!r} needs the fields {spec.fields}, not {tuple(sorted(personalisation))}"
         )
-    message = EmailMessage(
+    message = EmailMultiAlternatives(
         subject=spec.render(spec.subject, personalisation),
         body=spec.render(spec.body, personalisation) + "\n",
         to=[to],
+        reply_to=[reply_to] if reply_to else None,
         connection=connection,
     )
     # The Notify backend sends the kind's template with these fields; SMTP ignores them.
@@ -169,6 +197,10 @@ def email_send(
         key: list(value) if isinstance(value, list | tuple) else str(value)
         for key, value in personalisation.items()
     }
+    if calendar is not None:
+        ics, method = calendar
+        message.attach_alternative(ics.decode(), f"text/calendar; method={method}")
+        message.attach("pep-meeting.ics", ics, "application/ics")
     for attachment in attachments:
         message.attach(*attachment)
     message.send()

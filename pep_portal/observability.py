@@ -59,6 +59,64 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# A URL's query string: `?search=Maya+Jones`, `?upn=...`. Paths name ids, never people.
+_QUERY_STRING = re.compile(r"(?<=\S)\?[^\s\"']+")
+
+
+def without_query_strings(text: str) -> str:
+    """Every query string in a line of text removed (a path's `?...` up to the next space)."""
+    return _QUERY_STRING.sub("", text)
+
+
+class QueryStringFilter(logging.Filter):
+    """Remove query strings from every log line: search boxes and filters put names and UPNs
+    in them (`/children/?search=Maya+Jones`). Runserver's access lines, Django's "Not Found"
+    and gunicorn's "Error handling request" lines all pass through here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # logging must never fail
+            return True
+        if "?" in message:
+            record.msg, record.args = without_query_strings(message), ()
+        return True
+
+
+def _path_only(uri: str) -> str:
+    return uri.split("?", 1)[0] if uri else uri
+
+
+def gunicorn_logger_class():
+    """Gunicorn's logger, with no query string in any access-log atom (`%(r)s`, `%(q)s`, the
+    referrer and the environ) and none in its error log. Made on demand, so this module does
+    not need gunicorn, which only production installs."""
+    from gunicorn.glogging import Logger
+
+    class PathOnlyLogger(Logger):
+        def setup(self, cfg):
+            super().setup(cfg)
+            for log in (self.error_log, self.access_log):
+                if not any(isinstance(f, QueryStringFilter) for f in log.filters):
+                    log.addFilter(QueryStringFilter())
+
+        def atoms(self, resp, req, environ, request_time):
+            atoms = super().atoms(resp, req, environ, request_time)
+            atoms["r"] = "{} {} {}".format(
+                environ.get("REQUEST_METHOD"),
+                environ.get("PATH_INFO"),
+                environ.get("SERVER_PROTOCOL"),
+            )
+            atoms["q"] = "-"
+            atoms["f"] = _path_only(atoms.get("f", "-"))
+            for key in ("{raw_uri}e", "{query_string}e", "{request_uri}e"):
+                atoms.pop(key, None)
+            atoms["{referer}i"] = _path_only(atoms.get("{referer}i", ""))
+            return atoms
+
+    return PathOnlyLogger
+
+
 # The only fields a log line may carry. Messages themselves are written by this code base to
 # carry ids and paths, never names, email addresses or free text.
 LOG_FIELDS = ("status_code",)

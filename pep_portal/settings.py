@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "meetings",
     "funding",
     "reporting",
+    "exchange",
     # Last: the project itself, for commands that span every app (seed_demo).
     "pep_portal",
 ]
@@ -105,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pep_portal.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -363,7 +365,11 @@ if SENTRY_DSN:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "pep_portal.observability.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "pep_portal.observability.RequestIdFilter"},
+        # Search terms (names, UPNs) travel in query strings: no log line keeps one.
+        "no_query_strings": {"()": "pep_portal.observability.QueryStringFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "pep_portal.observability.PersonalDataFreeJsonFormatter"},
@@ -372,10 +378,11 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": env("LOG_FORMAT", "plain" if DEBUG else "json"),
-            "filters": ["request_id"],
+            "filters": ["no_query_strings", "request_id"],
         },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["no_query_strings"],
             "level": "ERROR",
             "include_html": False,
         },
@@ -388,6 +395,9 @@ LOGGING = {
             "level": "WARNING",
             "propagate": False,
         },
+        # Runserver's access lines, through the console (Django's own handler would print the
+        # query string).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # One line per task run is noise; failures still show.
         "celery.app.trace": {
             "handlers": ["console", "mail_admins"],
@@ -397,7 +407,10 @@ LOGGING = {
         # axes logs the email address typed at sign-in; keep only its errors.
         "axes": {"level": "ERROR"},
         # WeasyPrint reports each step of every render, and fontTools each font it subsets.
+        # Their warnings quote the text being printed (".notdef glyph rendered for ... "李"
+        # (U+674E)": a child's name), so only their errors are kept.
+        "weasyprint": {"level": "ERROR"},
         "weasyprint.progress": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
+        "fontTools": {"level": "ERROR"},
     },
 }

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("funding.urls")),
     path("", include("reporting.urls")),
+    path("virtual-school/imports/", include("exchange.urls")),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="pages/accessibility.html"),
@@ -25,3 +26,6 @@ urlpatterns = [
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("admin/", admin.site.urls),
 ]
+
+# 403 and 404 use Django's views with templates/403.html and 404.html.
+handler500 = "pep_portal.errors.server_error"

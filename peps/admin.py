@@ -18,7 +18,7 @@ class PepSettingsAdmin(admin.ModelAdmin):
 
     list_display = ["virtual_school", "amber_threshold", "publication_small_count"]
     fieldsets = [
-        (None, {"fields": ["virtual_school", "amber_threshold"]}),
+        (None, {"fields": ["virtual_school", "rating_rule", "amber_threshold"]}),
         (
             "Timescales",
             {

@@ -22,6 +22,22 @@ SAMPLE_TARGETS = (
     (Target.Area.ACADEMIC, "Maths", "Recall the 6, 7 and 8 times tables", "260.00"),
     (Target.Area.WELLBEING, "", "Join a lunchtime club and take part each week", "0"),
 )
+# Early years: the EYFS areas of learning; post-16: education, training or employment.
+SAMPLE_TARGETS_BY_KIND = {
+    "school_age": SAMPLE_TARGETS,
+    "early_years": (
+        (Target.Area.EYFS_COMMUNICATION, "", "Use sentences of four or more words at snack time",
+         "120.00"),
+        (Target.Area.EYFS_MATHEMATICS, "", "Count up to ten objects reliably", "260.00"),
+        (Target.Area.EYFS_PERSONAL, "", "Take turns in a small-group game with an adult", "0"),
+    ),
+    "post_16": (
+        (Target.Area.ACADEMIC, "English", "Reach grade 4 in the GCSE English resit mock",
+         "120.00"),
+        (Target.Area.EET, "", "Apply for two apprenticeships before February", "260.00"),
+        (Target.Area.WELLBEING, "", "Join a college club and take part each week", "0"),
+    ),
+}  # fmt: skip
 
 
 # Typed answers that pass the sections' checks; `vary` moves them from child to child and term
@@ -131,7 +147,7 @@ def fill_school_part(pep: Pep, teacher: User, vary: int = 0) -> None:
             ppplus_impact="Small-group sessions helped." if review.target.ppplus_amount else "",
         )
     if not pep.targets.exists():
-        for area, subject, description, amount in SAMPLE_TARGETS:
+        for area, subject, description, amount in SAMPLE_TARGETS_BY_KIND[pep.kind]:
             services.target_save(
                 pep=pep,
                 actor=teacher,
@@ -145,6 +161,18 @@ def fill_school_part(pep: Pep, teacher: User, vary: int = 0) -> None:
                 due_by=pep.term.end_date,
                 ppplus_amount=Decimal(amount),
             )
+
+
+def say_who_arranges_tuition(pep: Pep, teacher: User, arranger: str) -> None:
+    """The targets section's answer on tuition, to agree with the PP+ requests."""
+    row = pep.answers.filter(section_key="targets").first()
+    services.section_save(
+        pep=pep,
+        section_key="targets",
+        answers={**(row.answers if row else {}), "tuition_arrangement": arranger},
+        expected_version=row.version if row else 0,
+        actor=teacher,
+    )
 
 
 def fill_social_worker_part(pep: Pep, social_worker: User, vary: int = 0) -> None:

@@ -86,7 +86,7 @@ def attainment_text(scale: Scale | None, value) -> str:
 
 def section_problems(pep: Pep, section: Section, answers: dict) -> dict[str, str]:
     """Everything a save of these answers would break, keyed by question (or cell)."""
-    problems = section.problems(answers)
+    problems = section.problems(answers, pep.term)
     for question in section.questions:
         if question.type == QuestionType.ATTAINMENT:
             value = answers.get(question.key)

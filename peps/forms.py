@@ -5,14 +5,16 @@ from decimal import Decimal
 
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fixed, Fluid, Size
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.html import escape
 
 from accounts.govuk_forms import GovukDateField, govuk_helper
+from accounts.once import OnceOnlyForm
 
 from .education import field_name
 from .models import Pep, ReminderPreference, Target, TargetReview
-from .sections import Kind, Question, QuestionType, Scale, Section
-from .services import TARGET_FIELDS
+from .sections import Kind, Question, QuestionType, Scale, Section, too_long_message
+from .services import TARGET_FIELDS, TARGET_TEXT_LIMITS
 
 FREE_TEXT_LIMIT = 5000
 
@@ -25,13 +27,13 @@ def _button(label: str, *, secondary: bool = False) -> Button:
 
 def _field_for(question: Question) -> forms.Field:
     common = {"label": question.label, "required": False, "help_text": question.help_text}
-    if question.type == QuestionType.TEXT:
-        return forms.CharField(max_length=500, **common)
-    if question.type == QuestionType.TEXTAREA:
+    if question.type in (QuestionType.TEXT, QuestionType.TEXTAREA):
         return forms.CharField(
-            max_length=FREE_TEXT_LIMIT,
-            widget=forms.Textarea(attrs={"rows": 4}),
-            error_messages={"max_length": f"Keep this under {FREE_TEXT_LIMIT} characters"},
+            max_length=question.limit,
+            widget=forms.Textarea(attrs={"rows": 4})
+            if question.type == QuestionType.TEXTAREA
+            else forms.TextInput,
+            error_messages={"max_length": too_long_message(question.label, question.limit)},
             **common,
         )
     if question.type in (QuestionType.CHOICE, QuestionType.YES_NO):
@@ -256,7 +258,7 @@ class SectionForm(forms.Form):
         return result
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(OnceOnlyForm, forms.ModelForm):
     due_by = GovukDateField(label="To be achieved by")
     ppplus_amount = forms.DecimalField(
         label="PP+ requested for this target (£)",
@@ -288,7 +290,7 @@ class TargetForm(forms.ModelForm):
         }
         labels = {"subject": "Subject (for an academic target)"}
         error_messages = {
-            "area": {"required": "Choose whether the target is academic or for wellbeing"},
+            "area": {"required": "Choose the area of the target"},
             "description": {"required": "Enter the target"},
             "baseline": {"required": "Enter where the child is now"},
             "success_criteria": {"required": "Enter how you will know it is achieved"},
@@ -302,9 +304,15 @@ class TargetForm(forms.ModelForm):
             self.add_error("subject", "Enter the subject of an academic target")
         return cleaned
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kind: str = "school_age", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = Target.Area.choices
+        self.fields["area"].choices = Target.areas_for(kind)
+        for name, limit in TARGET_TEXT_LIMITS.items():
+            text = self.fields[name]
+            if text.max_length is None:  # the model's TextFields
+                text.validators.append(MaxLengthValidator(limit))
+            text.max_length = limit
+            text.error_messages["max_length"] = too_long_message(str(text.label), limit)
         self.helper = govuk_helper(
             Field.radios("area", legend_size=Size.SMALL),
             Field.text("subject", field_width=Fluid.ONE_HALF),

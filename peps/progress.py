@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from .models import Pep
 from .rules import SCHOOL_PART_GATE, PepFacts, child_voice_recorded, failing
 from .sections import PEP2_SECTION_KEYS, Kind, Owner, Section, sections_for
+from .signals import pep_ppplus_facts
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
@@ -69,17 +70,21 @@ def pep_facts(pep: Pep) -> PepFacts:
 
 
 def _gather(pep: Pep) -> tuple[PepFacts, dict]:
-    """Everything the rules and the progress need, in three queries."""
+    """Everything the rules and the progress need, in four queries (the PP+ facts in one)."""
     rows = {row.section_key: row for row in pep.answers.all()}
     answers = {key: row.answers for key, row in rows.items()}
     year_group = pep.child.year_group(on=pep.term.start_date)
     applicable = frozenset(s.key for s in sections_for(pep.kind) if s.applies(year_group, answers))
     return PepFacts(
+        kind=pep.kind,
         year_group=year_group,
         answers=answers,
         applicable_keys=applicable,
         targets=tuple(pep.targets.all()),
         reviews=tuple(pep.target_reviews.select_related("target")),
+        ppplus=tuple(
+            fact for _, facts in pep_ppplus_facts.send(sender=Pep, pep=pep) for fact in facts
+        ),
     ), rows
 
 

@@ -15,6 +15,7 @@ possible, ...): each returns {question key: message}, and a save that breaks one
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 
@@ -46,6 +47,11 @@ class Owner(StrEnum):
         }[self.value]
 
 
+def too_long_message(label: str, limit: int) -> str:
+    """The GOV.UK character count's message for text over its limit."""
+    return f"{label} must be {limit:,} characters or fewer"
+
+
 class QuestionType(StrEnum):
     TEXT = "text"
     TEXTAREA = "textarea"
@@ -56,6 +62,11 @@ class QuestionType(StrEnum):
     DECIMAL = "decimal"  # to one decimal place, like 2.5 days
     PERCENT = "percent"
     ATTAINMENT = "attainment"  # a grade per subject on the scale of the child's stage
+
+
+# The most characters a free-text answer may have, unless its question says otherwise: a line
+# of text, and a few paragraphs (about 600 words). The page shows the count as people type.
+TEXT_LIMITS = {QuestionType.TEXT: 500, QuestionType.TEXTAREA: 5000}
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,12 @@ class Question:
     max_value: int | None = None
     # Also kept as typed data in the PEP's EducationRecord, in the field named by `key`.
     measure: bool = False
+    max_length: int | None = None  # for free text; TEXT_LIMITS by type when not given
+
+    @property
+    def limit(self) -> int | None:
+        """The most characters a free-text answer may have (None for other types)."""
+        return self.max_length or TEXT_LIMITS.get(self.type)
 
 
 @dataclass(frozen=True)
@@ -174,12 +191,21 @@ class Section:
     applies_when: str = ""
     # Rules across the section's answers: each gives {question key: message} for what it refuses.
     checks: tuple[Callable[[dict], dict[str, str]], ...] = ()
+    # Rules that also need the PEP's term (its `start_date` and `end_date`).
+    term_checks: tuple[Callable[[dict, object], dict[str, str]], ...] = ()
 
-    def problems(self, answers: dict) -> dict[str, str]:
+    def problems(self, answers: dict, term=None) -> dict[str, str]:
         """What the checks refuse in these answers (empty when they may be saved)."""
         found: dict[str, str] = {}
-        for check in self.checks:
-            for key, message in check(answers).items():
+        for question in self.questions:
+            value = answers.get(question.key)
+            if question.limit and isinstance(value, str) and len(value) > question.limit:
+                found[question.key] = too_long_message(question.label, question.limit)
+        results = [check(answers) for check in self.checks]
+        if term is not None:
+            results += [check(answers, term) for check in self.term_checks]
+        for result in results:
+            for key, message in result.items():
                 found.setdefault(key, message)
         return found
 
@@ -406,13 +432,50 @@ PATHWAY_PLAN = Section(
     ),
 )  # fmt: skip
 
+
+def _iso(answers: dict, key: str) -> date | None:
+    try:
+        return date.fromisoformat(str(answers.get(key) or ""))
+    except ValueError:
+        return None
+
+
+def next_meeting_after_this_one(answers: dict) -> dict[str, str]:
+    """The next PEP meeting is after this one."""
+    held, following = _iso(answers, "meeting_date"), _iso(answers, "next_meeting_date")
+    if held and following and following <= held:
+        return {"next_meeting_date": "The next meeting must be after this PEP's meeting"}
+    return {}
+
+
+def meeting_in_the_term(answers: dict, term) -> dict[str, str]:
+    """The meeting falls in the PEP's term, or the social worker says why it does not."""
+    held = _iso(answers, "meeting_date")
+    if held is None or term.start_date <= held <= term.end_date:
+        return {}
+    if str(answers.get("meeting_outside_term_reason") or "").strip():
+        return {}
+    start, end = term.start_date, term.end_date
+    return {
+        "meeting_date": f"The meeting must be in this PEP's term ({start.day} {start:%B %Y} to "
+        f"{end.day} {end:%B %Y}), or say below why it was not"
+    }
+
+
 SIGN_OFF = Section(
     key="sign_off",
     title="Meeting and sign-off",
     owner=Owner.SOCIAL_WORKER,
     hint="Page 10",
+    checks=(next_meeting_after_this_one,),
+    term_checks=(meeting_in_the_term,),
     questions=(
         Question("meeting_date", "Date of the PEP meeting", QuestionType.DATE),
+        Question(
+            "meeting_outside_term_reason",
+            "If the meeting was not in this PEP's term, why not",
+            mandatory=False,
+        ),
         Question(
             "attendees",
             "Who attended the meeting",

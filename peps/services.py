@@ -25,8 +25,8 @@ from .models import (
     Term,
 )
 from .policy import can_change_kind, can_comment, can_edit_section, capacity_for
-from .sections import Kind, kind_for_year_group, section_for, sections_for
-from .signals import target_amount_changed
+from .sections import Kind, kind_for_year_group, section_for, sections_for, too_long_message
+from .signals import target_amount_changed, target_amount_checked
 
 TARGET_FIELDS = (
     "area",
@@ -39,6 +39,15 @@ TARGET_FIELDS = (
     "due_by",
     "ppplus_amount",
 )
+# The most characters each text of a target may have: a SMART target fits in a few sentences.
+TARGET_TEXT_LIMITS = {
+    "subject": 100,
+    "description": 500,
+    "baseline": 1000,
+    "success_criteria": 1000,
+    "actions": 1500,
+    "owner": 200,
+}
 
 
 class EditConflict(ValidationError):
@@ -153,11 +162,12 @@ def section_save(
         raise ValidationError("This PEP has no such section")
     if not can_edit_section(capacity_for(user=actor, pep=pep), pep, section):
         raise PermissionDenied
-    row, _ = SectionAnswer.objects.select_for_update().get_or_create(
-        pep=pep, section_key=section_key
-    )
-    if row.version != expected_version:
+    # The PEP's row lock serialises saves of its sections, so reading then creating is safe.
+    row = SectionAnswer.objects.filter(pep=pep, section_key=section_key).first()
+    if (row.version if row else 0) != expected_version:
         raise EditConflict()
+    if row is None:
+        row = SectionAnswer(pep=pep, section_key=section_key)
     known = {q.key for q in section.questions}
     cleaned = {key: value for key, value in answers.items() if key in known}
     problems = section_problems(pep, section, cleaned)
@@ -183,12 +193,19 @@ def section_save(
 
 def _check_target(fields: dict, *, pep: Pep) -> None:
     errors = {}
+    for name, limit in TARGET_TEXT_LIMITS.items():
+        if len(fields.get(name) or "") > limit:
+            label = Target._meta.get_field(name).verbose_name
+            errors[name] = too_long_message(label[0].upper() + label[1:], limit)
     amount = fields.get("ppplus_amount") or Decimal(0)
     if amount < 0:
         errors["ppplus_amount"] = "The PP+ amount cannot be negative"
     elif amount.as_tuple().exponent < -2:
         errors["ppplus_amount"] = "Enter the PP+ amount in pounds and pence, like 150.00"
-    if fields.get("area") == Target.Area.ACADEMIC and not (fields.get("subject") or "").strip():
+    area = fields.get("area")
+    if area and area not in dict(Target.areas_for(pep.kind)):
+        errors["area"] = "Choose an area for this kind of PEP"
+    elif area == Target.Area.ACADEMIC and not (fields.get("subject") or "").strip():
         errors["subject"] = "Enter the subject of an academic target"
     due_by = fields.get("due_by")
     if due_by and due_by < pep.term.start_date:
@@ -197,6 +214,8 @@ def _check_target(fields: dict, *, pep: Pep) -> None:
         errors["due_by"] = "A target is for the coming term: choose a date within a year"
     if errors:
         raise ValidationError(errors)
+    if amount > 0:
+        target_amount_checked.send(sender=Target, pep=pep, amount=amount)
 
 
 def _targets_editable(pep: Pep, actor: User) -> Pep:
@@ -222,7 +241,7 @@ def target_save(*, pep: Pep, actor: User, target: Target | None = None, **fields
         before = {name: getattr(target, name) for name in TARGET_FIELDS}
     for name in TARGET_FIELDS:
         setattr(target, name, fields.get(name, getattr(target, name)))
-    if target.area == Target.Area.WELLBEING:
+    if target.area != Target.Area.ACADEMIC:
         target.subject = target.subject or ""
     target.full_clean(exclude=["pep"])
     target.save()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import role_required
 from accounts.govuk_forms import raise_on_form
 from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
+from accounts.once import SubmittedTwice, submit_once, submitted_twice
 from children.selectors import child_get_for_user
 
 from . import policy, selectors, services, workflow
@@ -28,9 +29,9 @@ from .forms import (
     TargetForm,
     TargetReviewForm,
 )
-from .models import Pep, QualityReview, ReminderPreference
+from .models import Pep, PepSettings, QualityReview, ReminderPreference
 from .progress import pep_progress
-from .rules import QUALITY_CHECKLIST
+from .rules import QUALITY_CHECKLIST, rating_rule_description
 from .sections import section_for
 
 
@@ -154,14 +155,14 @@ def _section_page(request, pep, section, *, comment_form=None):
             )
         except services.EditConflict as error:
             # Show their input again, now against the saved version, so saving again works.
+            # The section may never have been saved (a stale or forged version on a new one).
             conflict = True
-            row = pep.answers.get(section_key=section.key)
-            saved = row.answers
+            row = pep.answers.filter(section_key=section.key).first()
+            saved = row.answers if row else {}
+            current = row.version if row else 0
             data = request.POST.copy()
-            data["version"] = row.version
-            form = SectionForm(
-                data, section=section, answers=saved, version=row.version, scale=scale
-            )
+            data["version"] = current
+            form = SectionForm(data, section=section, answers=saved, version=current, scale=scale)
             form.is_valid()
             form.add_error(None, error)
         except ValidationError as error:
@@ -224,10 +225,18 @@ def target_edit(request, pep_id, target_id=None):
     pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
     target = get_object_or_404(pep.targets, pk=target_id) if target_id else None
     _require_target_editing(request, pep)
-    form = TargetForm(request.POST or None, instance=target)
+    form = TargetForm(request.POST or None, instance=target, kind=pep.kind)
     if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "submission_token"}
+
+        def save():
+            services.target_save(pep=pep, actor=request.user, target=target, **fields)
+            return _targets_page(pep)
+
         try:
-            services.target_save(pep=pep, actor=request.user, target=target, **form.cleaned_data)
+            submit_once(form=form, user=request.user, change=save)
+        except SubmittedTwice as twice:
+            return submitted_twice(request, twice)
         except ValidationError as error:
             raise_on_form(form, error)
         else:
@@ -333,11 +342,22 @@ def _quality_page(request, pep, *, sign_off_form=None, return_form=None, status=
             "child": pep.child,
             "progress": progress,
             "checklist": _checklist(progress),
+            "rating_rule": _rating_rule(pep),
             "sign_off_form": sign_off_form or SignOffForm(sections=sections),
             "return_form": return_form or ReturnForm(sections=sections),
             "form": sign_off_form if sign_off_form and sign_off_form.errors else return_form,
         },
         status=status,
+    )
+
+
+def _rating_rule(pep: Pep) -> str:
+    settings_row = (
+        PepSettings.objects.filter(virtual_school=pep.child.virtual_school_id).first()
+        or PepSettings()
+    )
+    return rating_rule_description(
+        settings_row.rating_rule, amber_threshold=settings_row.amber_threshold
     )
 
 

@@ -27,7 +27,13 @@ from .policy import (
     capacity_for,
 )
 from .progress import pep_progress
-from .rules import SCHOOL_PART_GATE, failing, overall_rating
+from .rules import (
+    SCHOOL_PART_GATE,
+    SIGN_OFF_GATE,
+    failing,
+    overall_rating,
+    ppplus_requests_decided,
+)
 from .sections import PEP2_SECTION_KEYS, Kind, Owner, kind_for_year_group, sections_for
 from .services import pep_opened
 from .signals import pep_signed_off
@@ -154,14 +160,17 @@ def pep_sign_off(
         raise TransitionNotAllowed("Only a submitted PEP can be signed off")
     if not can_quality_assure(capacity_for(user=actor, pep=pep), pep):
         raise PermissionDenied
-    applicable = [s.section.key for s in pep_progress(pep).sections]
+    progress = pep_progress(pep)
+    _refuse_open_questions(progress.facts)
+    applicable = [s.section.key for s in progress.sections]
     unrated = [key for key in applicable if section_ratings.get(key) not in Pep.Rating.values]
     if unrated:
         raise ValidationError({"section_ratings": "Rate every section red, amber or green"})
     ratings = {key: section_ratings[key] for key in applicable}
     settings_row = PepSettings.objects.filter(virtual_school=pep.child.virtual_school_id).first()
+    settings_row = settings_row or PepSettings()
     overall = overall_rating(
-        ratings, amber_threshold=settings_row.amber_threshold if settings_row else 2
+        ratings, rule=settings_row.rating_rule, amber_threshold=settings_row.amber_threshold
     )
     review = QualityReview.objects.create(
         pep=pep,
@@ -184,10 +193,31 @@ def pep_sign_off(
         action="pep.signed_off",
         changes={"overall_rating": [None, overall]},
     )
-    signed_off_copy_start(pep=pep)
     next_pep = _start_next(pep=pep, actor=actor)
     pep_signed_off.send(sender=Pep, pep=pep, next_pep=next_pep)
+    # After the signal, so the next meeting's provisional date is planned before the copy,
+    # which prints it, is rendered (both run once this commits, in this order).
+    signed_off_copy_start(pep=pep)
     return review
+
+
+def _refuse_open_questions(facts) -> None:
+    """Sign-off settles the PEP: every PP+ request must be decided, the PEP must not say two
+    things about who arranges tuition, and the meeting must have been held. Each undecided
+    request is named."""
+    undecided = [
+        f"Decide the PP+ request for {fact.label} before signing off"
+        for fact in facts.ppplus
+        if not fact.decided
+    ]
+    # The rules' own messages for the rest (the undecided rule is named per request above).
+    broken = [
+        rule.message
+        for rule in failing(SIGN_OFF_GATE, facts)
+        if rule.check is not ppplus_requests_decided
+    ]
+    if undecided or broken:
+        raise ValidationError(undecided + broken)
 
 
 def _next_term(term: Term) -> Term | None:

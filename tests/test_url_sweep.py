@@ -41,6 +41,7 @@ DUMMY_KWARGS = {
     "move_id": 1,
     "kind": "school_age",
     "user_id": 1,
+    "run_id": 1,
     "round_id": 1,
     "sample_id": 1,
 }

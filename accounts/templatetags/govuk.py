@@ -1,8 +1,8 @@
 """Template filters for GOV.UK Design System patterns."""
 
-from decimal import Decimal
-
 from django import forms, template
+
+from accounts import formats
 
 register = template.Library()
 
@@ -34,7 +34,10 @@ def first_field_anchor(form) -> str:
 @register.filter
 def pounds(value) -> str:
     """Money as people read it: £1,234.50."""
-    if value is None or value == "":
-        return "–"
-    amount = Decimal(value)
-    return f"-£{-amount:,.2f}" if amount < 0 else f"£{amount:,.2f}"
+    return formats.pounds(value)
+
+
+@register.filter
+def long_date(value) -> str:
+    """A date, or a date kept as ISO text in an answer, as people read it: 30 November 2026."""
+    return formats.long_date(value)

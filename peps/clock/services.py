@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.models import User, VirtualSchool
+from accounts.models import Role, User, VirtualSchool
 from audit.services import audit_changes, audit_record
 
-from ..models import ClosureDay, Term
+from ..models import ClosureDay, PepSettings, Term
 
 TERM_FIELDS = ("academic_year", "name", "start_date", "end_date", "half_term_start",
                "half_term_end")  # fmt: skip
@@ -88,3 +88,26 @@ def closure_day_add(
         changes={"date": [None, day.isoformat()], "reason": [None, reason]},
     )
     return closure
+
+
+@transaction.atomic
+def pep_settings_set(*, actor: User, virtual_school: VirtualSchool, **values) -> PepSettings:
+    """The Virtual School head changes how PEPs are timed and rated; the old values are in the
+    audit trail."""
+    if actor.role != Role.VIRTUAL_SCHOOL_HEAD or actor.virtual_school_id != virtual_school.pk:
+        raise PermissionDenied
+    settings_row, _ = PepSettings.objects.select_for_update().get_or_create(
+        virtual_school=virtual_school
+    )
+    before = {name: getattr(settings_row, name) for name in values}
+    for name, value in values.items():
+        setattr(settings_row, name, value)
+    settings_row.full_clean()
+    settings_row.save()
+    audit_record(
+        actor=actor,
+        action="peps.settings_set",
+        obj=settings_row,
+        changes=audit_changes(before, values),
+    )
+    return settings_row

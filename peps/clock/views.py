@@ -7,11 +7,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import role_required
 from accounts.govuk_forms import raise_on_form
-from accounts.models import VIRTUAL_SCHOOL_STAFF
+from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
 
 from ..forms import ClosureDayForm, TermForm
-from ..models import ClosureDay, Term
+from ..models import ClosureDay, PepSettings, Term
 from . import services as calendar_services
+from .forms import SETTING_FIELDS, PepSettingsForm
 
 
 @role_required(*VIRTUAL_SCHOOL_STAFF)
@@ -62,3 +63,24 @@ def term_edit(request, term_id=None):
             return redirect("peps:calendar")
     title = "Change the term" if term else "Add a term"
     return render(request, "peps/term_form.html", {"form": form, "title": title})
+
+
+@role_required(Role.VIRTUAL_SCHOOL_HEAD)
+@require_http_methods(["GET", "POST"])
+def pep_settings(request):
+    virtual_school = request.user.virtual_school
+    current = PepSettings.objects.filter(virtual_school=virtual_school).first() or PepSettings()
+    form = PepSettingsForm(
+        request.POST or None, initial={name: getattr(current, name) for name in SETTING_FIELDS}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            calendar_services.pep_settings_set(
+                actor=request.user, virtual_school=virtual_school, **form.cleaned_data
+            )
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(request, "The PEP settings have been saved")
+            return redirect("peps:settings")
+    return render(request, "peps/settings.html", {"form": form})

@@ -210,10 +210,26 @@ def pep_print_context(pep: Pep, *, draft: bool) -> dict:
         "meetings": meetings,
         "followed_up": followed_up,
         "sign_off": sign_off,
-        "next_meeting_date": answer_text(
-            SIGN_OFF_NEXT_MEETING,
-            progress.facts.answers.get("sign_off", {}).get("next_meeting_date"),
-        ),
+        **_next_meeting(pep, progress.facts.answers.get("sign_off", {})),
+    }
+
+
+def _next_meeting(pep: Pep, answers: dict) -> dict:
+    """The next meeting's date: the social worker's, or the provisional one planned at
+    sign-off for next term's PEP."""
+    chosen = answer_text(SIGN_OFF_NEXT_MEETING, answers.get("next_meeting_date"))
+    if chosen:
+        return {"next_meeting_date": chosen, "next_meeting_provisional": False}
+    planned = (
+        Pep.objects.filter(previous=pep, planned_meeting_date__isnull=False)
+        .values_list("planned_meeting_date", "planned_meeting_confirmed")
+        .first()
+    )
+    if planned is None:
+        return {"next_meeting_date": "", "next_meeting_provisional": False}
+    return {
+        "next_meeting_date": date_format(planned[0], "j F Y"),
+        "next_meeting_provisional": not planned[1],
     }
 
 

@@ -67,11 +67,24 @@ class PepSettings(models.Model):
     virtual_school = models.OneToOneField(
         VirtualSchool, on_delete=models.CASCADE, related_name="pep_settings"
     )
+
+    class RatingRule(models.TextChoices):
+        THRESHOLD = "threshold", "Any red makes it red; the ambers below make it amber"
+        ST_HELENS = "st_helens", "St Helens: any red makes it red; two or more ambers, amber"
+        ALL_GREEN = "all_green", "Any red makes it red; green only when every section is green"
+
+    rating_rule = models.CharField(
+        "How the overall rating follows from the section ratings",
+        max_length=20,
+        choices=RatingRule.choices,
+        default=RatingRule.THRESHOLD,
+    )
     amber_threshold = models.PositiveSmallIntegerField(
         "Ambers that make the overall rating amber",
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
         default=2,
-        help_text="Any red section makes the whole PEP red; this many ambers make it amber",
+        help_text="For the first rule: any red section makes the whole PEP red; this many ambers "
+        "make it amber",
     )
     # Statutory and local timescales (seeds 001 and 003), in school days unless named otherwise.
     first_pep_school_days = models.PositiveSmallIntegerField(

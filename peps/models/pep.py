@@ -176,6 +176,16 @@ class Target(models.Model):
     class Area(models.TextChoices):
         ACADEMIC = "academic", "Academic"
         WELLBEING = "wellbeing", "Emotional wellbeing or social skills"
+        # Early years: the EYFS areas of learning, three prime and four specific.
+        EYFS_COMMUNICATION = "eyfs_cl", "Communication and language (prime area)"
+        EYFS_PHYSICAL = "eyfs_pd", "Physical development (prime area)"
+        EYFS_PERSONAL = "eyfs_psed", "Personal, social and emotional development (prime area)"
+        EYFS_LITERACY = "eyfs_literacy", "Literacy (specific area)"
+        EYFS_MATHEMATICS = "eyfs_maths", "Mathematics (specific area)"
+        EYFS_WORLD = "eyfs_world", "Understanding the world (specific area)"
+        EYFS_ARTS = "eyfs_arts", "Expressive arts and design (specific area)"
+        # Post-16: the pathway plan's aim of education, training or employment.
+        EET = "eet", "Education, training or employment"
 
     pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="targets")
     area = models.CharField(max_length=20, choices=Area.choices)
@@ -205,6 +215,19 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+    PRIME_AREAS = frozenset({"eyfs_cl", "eyfs_pd", "eyfs_psed"})
+    EYFS_AREAS = PRIME_AREAS | {"eyfs_literacy", "eyfs_maths", "eyfs_world", "eyfs_arts"}
+
+    @classmethod
+    def areas_for(cls, kind: str) -> list[tuple[str, str]]:
+        """The areas a target may have in a PEP of this kind."""
+        wanted = {
+            "early_years": cls.EYFS_AREAS,
+            "school_age": {"academic", "wellbeing"},
+            "post_16": {"academic", "eet", "wellbeing"},
+        }[kind]
+        return [(value, label) for value, label in cls.Area.choices if value in wanted]
 
 
 class TargetReview(models.Model):

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from children.models import Child
+from funding.models import PpPlusRequest
 from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from peps import demo, workflow
 from tests.browser.conftest import assert_accessible, sign_in
@@ -58,3 +59,38 @@ def test_a_pp_plus_request_from_target_to_report(page):
     assert "Zara Davies: £260.00 to Riverside Primary School" in page.locator("main").inner_text()
     by_school = page.locator("table", has_text="By school").inner_text()
     assert "Riverside Primary School" in by_school and "£260.00" in by_school
+
+    # A PEP waiting for quality assurance with its PP+ undecided: sign-off is refused, naming
+    # each request, until the Virtual School decides them.
+    waiting = (
+        PpPlusRequest.objects.filter(decision="pending", target__pep__state="submitted")
+        .exclude(target__pep=pep)
+        .select_related("target__pep")
+        .first()
+    )
+    assert waiting is not None
+    other = waiting.target.pep
+    undecided = list(PpPlusRequest.objects.filter(target__pep=other, decision="pending"))
+    page.goto(f"/peps/{other.pk}/quality-assurance/")
+    assert "Who arranges tuition in the targets section" in page.locator("main").inner_text()
+    for radio in page.locator("input[type=radio][value=green]").all():
+        radio.check()
+    page.get_by_role("button", name="Sign off the PEP").click()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    for request in undecided:
+        assert f"Decide the PP+ request for “{request.target}”" in summary
+    assert_accessible(page)
+    for request in undecided:
+        page.goto(f"/peps/{other.pk}/pupil-premium-plus/{request.target_id}/decision/")
+        page.get_by_label("Approved", exact=True).check()
+        page.get_by_role("button", name="Save the decision").click()
+        assert (
+            "The decision has been saved" in page.locator(".govuk-notification-banner").inner_text()
+        )
+    page.goto(f"/peps/{other.pk}/quality-assurance/")
+    for radio in page.locator("input[type=radio][value=green]").all():
+        radio.check()
+    page.get_by_role("button", name="Sign off the PEP").click()
+    banner = page.locator(".govuk-notification-banner").inner_text()
+    assert "The PEP has been signed off, rated Green" in banner
+    assert_accessible(page)

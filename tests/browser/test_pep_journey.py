@@ -12,6 +12,13 @@ from tests.browser.conftest import assert_accessible, fill_date, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
+def _count_of(page, textarea_id: str) -> str:
+    """What the GOV.UK character count under a textarea says now."""
+    count = page.locator(".govuk-character-count", has=page.locator(f"#{textarea_id}"))
+    return count.locator(".govuk-character-count__status").inner_text().strip()
+
+
 TEACHER = "teacher@riverside.example"
 OFFICER = "officer@northshire.example"
 
@@ -56,15 +63,21 @@ def test_teacher_social_worker_and_virtual_school_take_a_pep_to_sign_off(page):
     page.get_by_role("link", name="Add a target").click()
     page.get_by_label("Emotional wellbeing or social skills").check()
     page.get_by_label("The target", exact=True).fill("Ask an adult for help when stuck")
-    page.get_by_label("Where the child is now").fill("Shuts down when work is hard")
+    # The character count says what is left as the teacher types (32 of 500 used).
+    assert _count_of(page, "id_description") == "You have 468 characters remaining"
+    page.get_by_label("Where the child is now").fill("x" * 1001)
     page.get_by_label("How we will know it is achieved").fill("Asks for help in 4 of 5 lessons")
     page.get_by_label("Actions, and who does them").fill("Help card on the desk; mentor weekly")
     page.get_by_label("Who is responsible").fill("Learning mentor")
     fill_date(page, "due_by", pep.term.end_date)
     page.get_by_label("PP+ requested for this target (£)").fill("-5")
     page.get_by_role("button", name="Save the target").click()
-    assert "The PP+ amount cannot be negative" in page.locator(".govuk-error-summary").inner_text()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "The PP+ amount cannot be negative" in summary
+    assert "Where the child is now must be 1,000 characters or fewer" in summary
+    assert _count_of(page, "id_baseline") == "You have 1 character too many"
     assert_accessible(page)
+    page.get_by_label("Where the child is now").fill("Shuts down when work is hard")
     page.get_by_label("PP+ requested for this target (£)").fill("80")
     page.get_by_role("button", name="Save the target").click()
     page.get_by_role("link", name="Back to the PEP").click()

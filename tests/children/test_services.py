@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from audit.models import AuditEvent
-from children import services
+from children import access, services
 from children.models import Child, Enrolment, Placement, SocialWorkerAllocation
 from tests.accounts.factories import SchoolFactory, UserFactory
 from tests.children.factories import ChildFactory
@@ -239,3 +239,72 @@ def test_a_period_covers_the_days_from_its_start_until_the_day_it_ended(world):
     assert covering.filter(Period.covering(start)).exists()
     assert covering.filter(Period.covering(start + timedelta(days=9))).exists()
     assert not covering.filter(Period.covering(start + timedelta(days=10))).exists()
+
+
+def _westshire(world, role, **extra):
+    return UserFactory(role=role, virtual_school=world.other_vs_officer.virtual_school, **extra)
+
+
+def _grant(world, grantee, *, actor=None, **extra):
+    return dict(
+        actor=actor or world.vs_officer, child=world.child, grantee=grantee,
+        reason="Care plan review", expires_on=TODAY() + timedelta(days=7), **extra,
+    )  # fmt: skip
+
+
+def test_an_officer_cannot_grant_a_social_worker_of_another_council(world):
+    westshire = _westshire(world, Role.SOCIAL_WORKER)
+    message = _refused("grantee", services.access_grant_create, **_grant(world, westshire))
+    assert message.startswith("This person works outside the child's Virtual School and school")
+    assert not access.user_has_child_permission(user=westshire, child=world.child)
+
+
+def test_an_officer_cannot_grant_a_teacher_of_another_school(world):
+    _refused("grantee", services.access_grant_create, **_grant(world, world.other_school_teacher))
+
+
+def test_an_officer_cannot_approve_an_exception_themselves(world):
+    westshire = _westshire(world, Role.SOCIAL_WORKER)
+    _refused(
+        "exception_approved",
+        services.access_grant_create,
+        **_grant(world, westshire, exception_approved=True),
+    )
+
+
+def test_another_councils_head_cannot_approve_an_exception_for_this_child(world):
+    other_head = UserFactory(
+        role=Role.VIRTUAL_SCHOOL_HEAD, virtual_school=world.other_vs_officer.virtual_school
+    )
+    _refused(
+        "exception_approved",
+        services.access_grant_create,
+        **_grant(world, world.other_school_teacher, actor=other_head, exception_approved=True),
+    )
+
+
+def test_the_head_approves_an_exception_and_it_is_audited(world):
+    westshire = _westshire(world, Role.SOCIAL_WORKER)
+    message = _refused(
+        "grantee", services.access_grant_create, **_grant(world, westshire, actor=world.vs_head)
+    )
+    assert "say that you approve the exception" in message
+    grant = services.access_grant_create(
+        **_grant(world, westshire, actor=world.vs_head, exception_approved=True)
+    )
+    assert grant.exception_approved_by == world.vs_head
+    assert access.user_has_child_permission(user=westshire, child=world.child)
+    event = AuditEvent.objects.get(action="access_grant.exception_approved")
+    assert event.actor == world.vs_head and event.child == world.child
+    assert event.changes["exception_approved_by"] == [None, world.vs_head.pk]
+
+
+@pytest.mark.parametrize(
+    "grantee", ["reviewing_officer", "other_social_worker", "designated_teacher"]
+)
+def test_reviewing_officers_and_the_childs_own_staff_need_no_exception(world, grantee):
+    grant = services.access_grant_create(**_grant(world, getattr(world, grantee)))
+    assert grant.exception_approved_by is None
+    assert AuditEvent.objects.filter(
+        action="access_grant.created", object_id=str(grant.pk)
+    ).exists()

@@ -5,9 +5,10 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from audit.models import AuditEvent
 from children.models import Child, Enrolment
-from tests.accounts.factories import SchoolFactory
+from tests.accounts.factories import SchoolFactory, UserFactory
 from tests.helpers import date_fields
 
 CHILD = {
@@ -272,3 +273,25 @@ def test_an_address_with_a_port_behind_a_proxy_is_not_an_error(client, world, se
     )
     assert response.status_code == 200
     assert AuditEvent.objects.filter(action="child.viewed").latest("pk").ip_address == "127.0.0.1"
+
+
+def test_the_head_approves_a_grant_beyond_the_council_on_the_form(client, world):
+    westshire = UserFactory(
+        role=Role.SOCIAL_WORKER, virtual_school=world.other_vs_officer.virtual_school
+    )
+    url = reverse("children:access_add", args=[world.child.pk])
+    data = {
+        "grantee": westshire.email,
+        "reason": "Placed in Westshire",
+        **date_fields("expires_on", timezone.localdate() + timedelta(days=7)),
+    }
+    client.force_login(world.vs_officer)
+    html = client.post(url, data).content.decode()
+    assert "only the Virtual School head can give them access" in html
+    assert "I approve access" not in html  # an officer is not offered the approval
+    client.force_login(world.vs_head)
+    assert "I approve access" in client.get(url).content.decode()
+    response = client.post(url, {**data, "exception_approved": "on"}, follow=True)
+    assert "can read the record until" in response.content.decode()
+    assert "An exception approved by" in response.content.decode()
+    assert world.child.access_grants.get(grantee=westshire).exception_approved_by == world.vs_head

@@ -31,6 +31,7 @@ def _requests(world, pep):
         target=english, actor=world.designated_teacher, intervention="tuition",
         tuition_arranged_by="virtual_school",
     )  # fmt: skip
+    demo.say_who_arranges_tuition(pep, world.designated_teacher, "virtual_school")
     resources = services.ppplus_request_save(
         target=maths, actor=world.designated_teacher, intervention="resources"
     )
@@ -165,6 +166,7 @@ def test_a_payment_above_the_approved_amount_is_refused(world, pep):
 def test_a_request_on_a_locked_pep_is_refused(world, pep):
     tuition, resources = _requests(world, pep)
     pep = _submit(world, pep)
+    _approve(world, tuition, resources)
     workflow.pep_sign_off(
         pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
     )
@@ -172,6 +174,65 @@ def test_a_request_on_a_locked_pep_is_refused(world, pep):
         services.ppplus_request_save(
             target=resources.target, actor=world.designated_teacher, intervention="mentoring"
         )
+
+
+def test_sign_off_is_refused_while_a_request_is_undecided_and_names_it(world, pep):
+    tuition, resources = _requests(world, pep)
+    pep = _submit(world, pep)
+    _approve(world, tuition)
+    with pytest.raises(ValidationError) as error:
+        workflow.pep_sign_off(
+            pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+        )
+    assert error.value.messages == [
+        f"Decide the PP+ request for “{resources.target}” (£260.00) before signing off"
+    ]
+    assert Pep.objects.get(pk=pep.pk).state == "submitted"
+    _approve(world, resources)
+    workflow.pep_sign_off(
+        pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+    )
+    assert Pep.objects.get(pk=pep.pk).state == "signed_off"
+
+
+def test_the_pre_check_flags_tuition_said_two_ways_and_sign_off_refuses_it(client, world, pep):
+    from peps.progress import pep_facts
+    from peps.rules import ppplus_requests_decided, tuition_arrangement_agrees
+
+    tuition, resources = _requests(world, pep)
+    facts = pep_facts(pep)
+    assert tuition_arrangement_agrees(facts) is True
+    assert ppplus_requests_decided(facts) is False
+    demo.say_who_arranges_tuition(pep, world.designated_teacher, "school")
+    assert tuition_arrangement_agrees(pep_facts(pep)) is False
+    client.force_login(world.designated_teacher)
+    page = client.get(reverse("peps:overview", args=[pep.pk])).content.decode()
+    assert (
+        "Who arranges tuition in the targets section is the same as in each PP+ request for "
+        "tuition" in page
+    )
+    pep = _submit(world, pep)
+    _approve(world, tuition, resources)
+    with pytest.raises(ValidationError) as error:
+        workflow.pep_sign_off(
+            pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+        )
+    assert error.value.messages == [
+        "Who arranges tuition in the targets section is the same as in each PP+ request for tuition"
+    ]
+
+
+def test_the_sign_off_page_shows_the_undecided_request_next_to_the_form(client, world, pep):
+    tuition, resources = _requests(world, pep)
+    pep = _submit(world, pep)
+    client.force_login(world.vs_officer)
+    response = client.post(
+        reverse("peps:quality", args=[pep.pk]),
+        {f"rating_{key}": "green" for key in demo.all_green(pep)} | {"feedback": "Good"},
+    )
+    assert response.status_code == 200
+    assert f"Decide the PP+ request for “{tuition.target}”" in response.content.decode()
+    assert Pep.objects.get(pk=pep.pk).state == "submitted"
 
 
 def test_changing_the_amount_reopens_an_unpaid_decision(world, pep):
@@ -230,12 +291,13 @@ def test_exports_open_and_their_totals_match_the_report(client, world, pep):
     committed = sum(Decimal(str(r[7])) for r in rows[1:] if r[0] == "Committed")
     paid = sum(Decimal(str(r[7])) for r in rows[1:] if r[0] == "Paid")
     assert (committed, paid) == (figures["committed"], figures["paid"])
-    assert rows[-2][0] == "Total committed" and "SUMIF" in rows[-2][7]
+    assert rows[-7][0] == "Total committed" and "SUMIF" in rows[-7][7]
+    assert rows[-4][0] == "Kept centrally (0%)"
     assert world.child.legal_last_name not in str(rows)  # finance sees the council's IDs
     text = client.get(reverse("funding:export_csv"), {"year": year}).content.decode()
     lines = list(csv.reader(StringIO(text)))
-    assert lines[-2] == ["Total committed", "", "", "", "", "", "", "380.00", ""]
-    assert lines[-1] == ["Total paid", "", "", "", "", "", "", "100.50", ""]
+    assert lines[-7] == ["Total committed", "", "", "", "", "", "", "380.00", ""]
+    assert lines[-6] == ["Total paid", "", "", "", "", "", "", "100.50", ""]
     assert AuditEvent.objects.filter(action="ppplus.ledger_downloaded").count() == 2
 
 
@@ -378,3 +440,170 @@ def test_fully_paid_requests_leave_the_payments_list(client, world, pep):
         reverse("funding:payment", args=[PpPlusRequest.objects.get(intervention="resources").pk])
         not in html
     )
+
+
+def test_the_review_of_a_target_shows_what_was_approved_and_paid_not_what_was_asked(
+    client, world, pep
+):
+    tuition, resources = _requests(world, pep)  # maths resources: £260 asked
+    pep = _submit(world, pep)
+    _approve(world, tuition)
+    services.ppplus_decide(
+        request=resources, actor=world.vs_officer, decision="part_approved",
+        approved_amount=Decimal("50.00"), reason="Half the books are in school already",
+    )  # fmt: skip
+    workflow.pep_sign_off(
+        pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+    )
+    next_pep = Pep.objects.get(previous=pep)
+    client.force_login(world.designated_teacher)
+    page = client.get(reverse("peps:section", args=[next_pep.pk, "targets"])).content.decode()
+    assert "£50.00 approved, £0.00 paid" in page
+    assert "£120.00 approved, kept by the Virtual School to arrange tuition" in page
+    assert "£260.00" not in page
+    services.payment_record(
+        request=resources, actor=world.vs_officer, amount=Decimal("20.00"),
+        paid_on=timezone.localdate(), reference="PPP-9",
+    )  # fmt: skip
+    page = client.get(reverse("peps:section", args=[next_pep.pk, "targets"])).content.decode()
+    assert "£50.00 approved, £20.00 paid" in page
+
+
+def test_a_target_above_the_virtual_schools_ceiling_is_refused_next_to_the_field(
+    client, world, pep
+):
+    from tests.peps.test_pages import TARGET
+
+    client.force_login(world.designated_teacher)
+    url = reverse("peps:target_add", args=[pep.pk])
+    due = date_fields("due_by", pep.term.end_date)
+    html = client.post(url, {**TARGET, "ppplus_amount": "99999", **due}).content.decode()
+    assert '<a href="#id_ppplus_amount">Enter an amount of £2,630.00 or less' in html
+    assert not pep.targets.exists()
+    FundingPolicyFactory(
+        virtual_school=world.virtual_school, academic_year=pep.term.academic_year,
+        target_ceiling=Decimal("500.00"),
+    )  # fmt: skip
+    html = client.post(url, {**TARGET, "ppplus_amount": "500.01", **due}).content.decode()
+    assert "Enter an amount of £500.00 or less" in html
+    client.post(url, {**TARGET, "ppplus_amount": "500", **due})
+    assert pep.targets.get().ppplus_amount == Decimal("500.00")
+
+
+def test_the_policy_page_checks_the_ceiling_and_the_warning_date(client, world, pep):
+    client.force_login(world.vs_head)
+    url = reverse("funding:policy")
+    good = {
+        "academic_year": "2026", "school_age_allowance": "520", "early_years_allowance": "0",
+        "post_16_allowance": "0", "central_share_percent": "20", "national_rate": "2630",
+        "target_ceiling": "1500", "pay_only_rated_amber_or_better": "on",
+    }  # fmt: skip
+    for extra, message in [
+        ({"target_ceiling": "100000.01"}, "Enter a ceiling of £100,000.00 or less"),
+        ({"target_ceiling": "0"}, "Enter a ceiling above £0"),
+        (date_fields("central_warning_from", date(2027, 4, 1)),
+         "Enter a date from 1 September 2026 to 31 March 2027"),
+    ]:  # fmt: skip
+        html = client.post(url, {**good, **extra}).content.decode()
+        assert message in html, extra
+    assert not world.virtual_school.funding_policies.exists()
+    client.post(url, {**good, **date_fields("central_warning_from", date(2027, 2, 1))})
+    policy = world.virtual_school.funding_policies.get()
+    assert policy.target_ceiling == Decimal("1500.00") and policy.pay_only_rated_amber_or_better
+    assert policy.central_warning_from == date(2027, 2, 1)
+
+
+def test_money_reads_with_a_thousands_separator_everywhere(client, world, pep):
+    FundingPolicyFactory(
+        virtual_school=world.virtual_school, academic_year=pep.term.academic_year,
+        target_ceiling=Decimal("99999.00"), school_age_allowance=Decimal("99999.00"),
+    )  # fmt: skip
+    demo.fill_school_part(pep, world.designated_teacher)
+    from peps import services as peps_services
+
+    target = pep.targets.filter(ppplus_amount__gt=0).first()
+    peps_services.target_save(
+        pep=pep, actor=world.designated_teacher, target=target, ppplus_amount=Decimal("99999")
+    )
+    client.force_login(world.designated_teacher)
+    for url in (
+        reverse("peps:section", args=[pep.pk, "targets"]),
+        reverse("funding:pep", args=[pep.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert "£99,999.00" in html and "99999" not in html, url
+
+
+def test_the_ledger_keeps_the_top_slice_centrally_and_shows_what_is_left_for_schools(
+    client, world, pep
+):
+    from children.models import Child
+    from funding import reports
+    from tests.children.factories import ChildFactory
+
+    # Counted: the world's two children (born 2015). Not counted: a toddler, a child who left
+    # care before the year, and a young person the Virtual School placed in year 12.
+    ChildFactory(virtual_school=world.virtual_school, date_of_birth=date(2023, 1, 1))
+    ChildFactory(virtual_school=world.virtual_school, date_left_care=date(2026, 3, 1))
+    ChildFactory(virtual_school=world.virtual_school, year_group_override=12)
+    assert Child.objects.filter(virtual_school=world.virtual_school).count() == 5
+    FundingPolicyFactory(
+        virtual_school=world.virtual_school, academic_year=2026,
+        central_share_percent=Decimal("20"), national_rate=Decimal("2630.00"),
+        central_warning_from=date(2027, 1, 15),
+    )  # fmt: skip
+    tuition, resources = _requests(world, pep)  # £120 kept centrally, £260 to the school
+    _submit(world, pep)
+    _approve(world, tuition, resources)
+    figures = funding_report(
+        virtual_school=world.virtual_school, financial_year=2026, today=date(2027, 1, 14)
+    )
+    split = figures["top_slice"]
+    assert (split.children, split.grant) == (2, Decimal("5260.00"))
+    assert (split.central, split.central_uncommitted) == (Decimal("1052.00"), Decimal("932.00"))
+    assert (split.for_schools, split.schools_left) == (Decimal("4208.00"), Decimal("3948.00"))
+    assert not figures["near_year_end"]  # the Virtual School asked to be warned from 15 Jan
+    assert funding_report(
+        virtual_school=world.virtual_school, financial_year=2026, today=date(2027, 1, 15)
+    )["near_year_end"]
+    with time_machine.travel(date(2027, 2, 1)):
+        client.force_login(world.vs_officer)
+        html = client.get(reverse("funding:report") + "?year=2026").content.decode()
+    assert "£932.00 held centrally is not yet committed" in html
+    assert "£1,052.00 (20%)" in html and "£3,948.00 not yet committed" in html
+    rows = list(csv.reader(StringIO(
+        client.get(reverse("funding:export_csv") + "?year=2026").content.decode()
+    )))  # fmt: skip
+    summary = {row[0]: row[7] for row in rows[-5:]}
+    assert summary["Kept centrally (20%)"] == "1052.00"
+    assert summary["Left to pass to schools, not yet committed"] == "3948.00"
+    assert reports.ledger_summary(virtual_school=world.virtual_school, financial_year=2026)[2] == [
+        "Centrally held, not yet committed",
+        Decimal("932.00"),
+    ]
+
+
+def test_a_virtual_school_may_pay_only_for_a_pep_rated_amber_or_better(world, pep):
+    FundingPolicyFactory(
+        virtual_school=world.virtual_school, academic_year=pep.term.academic_year,
+        pay_only_rated_amber_or_better=True,
+    )  # fmt: skip
+    tuition, resources = _requests(world, pep)
+    pep = _submit(world, pep)
+    _approve(world, tuition, resources)
+
+    def pay():
+        return services.payment_record(
+            request=resources, actor=world.vs_officer, amount=Decimal("10"),
+            paid_on=timezone.localdate(), reference="L",
+        )  # fmt: skip
+
+    with pytest.raises(ValidationError, match="not signed off yet"):
+        pay()
+    ratings = demo.all_green(pep) | {"targets": "red"}
+    workflow.pep_sign_off(pep=pep, actor=world.vs_officer, section_ratings=ratings, feedback="")
+    with pytest.raises(ValidationError, match="amber or green, and this PEP was rated red"):
+        pay()
+    assert not Payment.objects.exists()
+    Pep.objects.filter(pk=pep.pk).update(overall_rating="amber")
+    assert pay().amount == Decimal("10")

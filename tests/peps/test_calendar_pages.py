@@ -83,3 +83,42 @@ def test_calendar_pages_are_the_virtual_schools(as_persona, world, persona, term
         assert statuses == [200, 200, 404]  # their own calendar; not this term
     else:
         assert statuses == [403, 403, 403]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_the_virtual_school_head_opens_the_pep_settings(as_persona, world, persona):
+    from audit.models import AuditEvent
+
+    client = as_persona(persona)
+    response = client.get(reverse("peps:settings"))
+    if persona == "anonymous":
+        assert response.status_code == 302 and "/sign-in" in response["Location"]
+    elif persona == "vs_head":
+        assert response.status_code == 200
+        assert (
+            "How the overall rating follows from the section ratings" in response.content.decode()
+        )
+        form = {
+            "rating_rule": "all_green", "amber_threshold": "2", "first_pep_school_days": "20",
+            "new_school_school_days": "20", "termly_deadline_school_day": "15",
+            "reminder_school_days": "5", "quality_assurance_days": "10",
+            "escalation_school_days": "10", "social_care_review_months": "6",
+            "publication_small_count": "6", "publication_suppression_by_default": "on",
+        }  # fmt: skip
+        refused = client.post(reverse("peps:settings"), {**form, "publication_small_count": "1"})
+        assert '<a href="#id_publication_small_count">Enter a whole number from 2 to 20</a>' in (
+            refused.content.decode()
+        )
+        assert client.post(reverse("peps:settings"), form).status_code == 302
+        saved = world.virtual_school.pep_settings
+        assert saved.rating_rule == "all_green"
+        assert (saved.publication_small_count, saved.publication_suppression_by_default) == (
+            6,
+            True,
+        )
+        assert AuditEvent.objects.filter(action="peps.settings_set").exists()
+    else:
+        assert response.status_code == 403
+        assert (
+            client.post(reverse("peps:settings"), {"rating_rule": "st_helens"}).status_code == 403
+        )

@@ -1,9 +1,10 @@
 """The PEP's pages through HTTP: what each does with good and bad input."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from peps import demo, workflow
+from peps import demo, services, workflow
 from peps.models import Pep, SectionAnswer, Target
 from tests.helpers import date_fields
 
@@ -232,3 +233,96 @@ def test_nobody_changes_the_childs_views_once_the_school_part_is_complete(world,
                 pep=pep, section_key="child_views", answers={}, expected_version=version,
                 actor=person,
             )  # fmt: skip
+
+
+def test_an_early_years_target_is_set_in_an_area_of_learning(client, world, pep):
+    from peps import services
+
+    services.pep_change_kind(pep=pep, actor=world.vs_officer, kind="early_years")
+    client.force_login(world.designated_teacher)
+    url = reverse("peps:target_add", args=[pep.pk])
+    html = client.get(url).content.decode()
+    assert "Communication and language (prime area)" in html
+    assert "Expressive arts and design (specific area)" in html
+    assert 'value="academic"' not in html
+    due = date_fields("due_by", pep.term.end_date)
+    html = client.post(url, {**TARGET, **due}).content.decode()
+    assert '<a href="#id_area_1">' in html and not Target.objects.filter(pep=pep).exists()
+    client.post(url, {**TARGET, "area": "eyfs_cl", "subject": "", **due})
+    assert Target.objects.get(pep=pep).get_area_display() == (
+        "Communication and language (prime area)"
+    )
+
+
+def test_the_school_part_of_a_post_16_pep_needs_a_target_for_education_or_work(world, pep):
+    from django.core.exceptions import ValidationError
+
+    from peps import services
+
+    services.pep_change_kind(pep=pep, actor=world.vs_officer, kind="post_16")
+    pep.refresh_from_db()
+    demo.fill_school_part(pep, world.designated_teacher)
+    pep.targets.filter(area="eet").update(area="wellbeing")
+    with pytest.raises(ValidationError) as error:
+        workflow.pep_complete_school_part(pep=pep, actor=world.designated_teacher)
+    assert "At least three targets, one or more for education, training or employment" in (
+        error.value.messages
+    )
+
+
+def test_a_stale_version_on_a_never_saved_section_shows_the_conflict_page(client, world, pep):
+    client.force_login(world.designated_teacher)
+    response = client.post(
+        reverse("peps:section", args=[pep.pk, "needs"]), {"version": 1, "sen_status": "none"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone else saved this section while you were editing it" in html
+    assert 'name="version" value="0"' in html
+    assert not SectionAnswer.objects.filter(pep=pep, section_key="needs").exists()
+
+
+def test_a_target_of_a_hundred_thousand_characters_is_refused_by_each_field(client, world, pep):
+    client.force_login(world.designated_teacher)
+    url = reverse("peps:target_add", args=[pep.pk])
+    long = "x" * 100_000
+    data = {**TARGET, **date_fields("due_by", pep.term.end_date)}
+    for name in ("description", "baseline", "success_criteria", "actions", "owner"):
+        data[name] = long
+    html = client.post(url, data).content.decode()
+    assert '<a href="#id_description">The target must be 500 characters or fewer</a>' in html
+    assert "Where the child is now must be 1,000 characters or fewer" in html
+    assert "How we will know it is achieved must be 1,000 characters or fewer" in html
+    assert "Actions, and who does them must be 1,500 characters or fewer" in html
+    assert "Who is responsible must be 200 characters or fewer" in html
+    assert not Target.objects.filter(pep=pep).exists()
+
+
+def test_a_target_field_shows_the_character_count_and_no_browser_limit(client, world, pep):
+    client.force_login(world.designated_teacher)
+    html = client.get(reverse("peps:target_add", args=[pep.pk])).content.decode()
+    assert 'data-module="govuk-character-count" data-maxlength="500"' in html
+    assert "You can enter up to 500 characters" in html
+    assert 'aria-describedby="id_description-info"' in html
+    assert "maxlength" not in html.split('name="description"')[0].rsplit("<textarea", 1)[-1]
+
+
+def test_the_target_service_refuses_over_long_text_too(world, pep):
+    with pytest.raises(ValidationError) as refused:
+        services.target_save(
+            pep=pep, actor=world.designated_teacher, **{**TARGET, "ppplus_amount": 0,
+            "due_by": pep.term.end_date, "description": "x" * 501},
+        )  # fmt: skip
+    assert "description" in refused.value.message_dict
+
+
+def test_a_section_answer_over_its_declared_limit_is_refused_by_the_field(client, world, pep):
+    client.force_login(world.designated_teacher)
+    url = reverse("peps:section", args=[pep.pk, "strengths_barriers"])
+    html = client.get(url).content.decode()
+    assert 'data-maxlength="5000"' in html
+    html = client.post(
+        url, {"version": 0, "strengths": "x" * 5001, "barriers": "Reading"}
+    ).content.decode()
+    assert "must be 5,000 characters or fewer" in html
+    assert not SectionAnswer.objects.filter(pep=pep, section_key="strengths_barriers").exists()

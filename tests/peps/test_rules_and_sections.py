@@ -109,6 +109,69 @@ def test_overall_rating(ratings, threshold, overall):
     assert rules.overall_rating(ratings, amber_threshold=threshold) == overall
 
 
+@pytest.mark.parametrize(
+    ("ratings", "rule", "threshold", "overall"),
+    [
+        # Today's rule with a threshold of 3: two ambers stay green.
+        (["amber", "amber", "green"], "threshold", 3, "green"),
+        # St Helens: two ambers give amber, whatever the threshold says; one amber is green.
+        (["amber", "amber", "green"], "st_helens", 3, "amber"),
+        (["amber"] + ["green"] * 7, "st_helens", 3, "green"),
+        (["red"] + ["green"] * 7, "st_helens", 3, "red"),
+        # Every section green for green; one amber makes it amber.
+        (["amber"] + ["green"] * 7, "all_green", 2, "amber"),
+        (["green"] * 8, "all_green", 2, "green"),
+        (["red", "amber"], "all_green", 2, "red"),
+    ],
+)
+def test_overall_rating_follows_the_virtual_schools_rule(ratings, rule, threshold, overall):
+    section_ratings = {f"s{i}": rating for i, rating in enumerate(ratings)}
+    assert rules.overall_rating(section_ratings, rule=rule, amber_threshold=threshold) == overall
+
+
+def test_each_rating_rule_is_a_setting_and_describes_itself():
+    from peps.models import PepSettings
+
+    assert set(rules.RATING_RULES) == set(PepSettings.RatingRule.values)
+    assert rules.rating_rule_description("threshold", amber_threshold=3) == (
+        "Any red section makes the PEP red; 3 or more ambers make it amber"
+    )
+    assert rules.rating_rule_description("st_helens").startswith("St Helens: any red")
+
+
+def test_early_years_targets_follow_the_eyfs_areas_not_academic_and_wellbeing():
+    prime, specific = _target("eyfs_cl"), _target("eyfs_maths")
+    early = {"kind": "early_years"}
+    assert rules.early_years_targets_follow_the_eyfs(
+        _facts(**early, targets=(prime, specific, _target("eyfs_world")))
+    )
+    # Only specific areas: no prime area.
+    assert not rules.early_years_targets_follow_the_eyfs(
+        _facts(**early, targets=(specific, _target("eyfs_world"), _target("eyfs_arts")))
+    )
+    # The school-age mix is not what an early years PEP is judged by.
+    school_mix = (_target(), _target(), _target("wellbeing"))
+    assert not rules.early_years_targets_follow_the_eyfs(_facts(**early, targets=school_mix))
+    assert rules.three_targets_with_the_right_mix(_facts(**early, targets=school_mix)) is None
+    assert rules.early_years_targets_follow_the_eyfs(_facts(targets=school_mix)) is None
+    assert rules.three_targets_with_the_right_mix(_facts(targets=school_mix))
+
+
+def test_post_16_targets_include_education_training_or_employment():
+    post_16 = {"kind": "post_16"}
+    with_eet = (_target(), _target("eet"), _target("wellbeing"))
+    without = (_target(), _target(), _target("wellbeing"))
+    check = rules.post_16_targets_include_education_training_or_employment
+    assert check(_facts(**post_16, targets=with_eet))
+    assert not check(_facts(**post_16, targets=without))
+    assert not check(_facts(**post_16, targets=with_eet[:2]))
+    assert rules.three_targets_with_the_right_mix(_facts(**post_16, targets=without)) is None
+    assert check(_facts(targets=without)) is None
+    assert check.__doc__.strip() == (
+        "At least three targets, one or more for education, training or employment"
+    )
+
+
 def test_every_rule_message_is_its_docstring():
     for rule in rules.QUALITY_CHECKLIST:
         assert rule.message and rule.message != rule.code

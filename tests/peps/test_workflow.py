@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from audit.models import AuditEvent
 from peps import demo, services, workflow
@@ -212,6 +213,40 @@ def test_sign_off_rates_overall_by_the_virtual_schools_rule(world, pep):
     assert review.overall_rating == "amber"
 
 
+def test_the_virtual_school_head_chooses_the_rating_rule_and_sign_off_follows_it(
+    client, world, pep
+):
+    from peps.models import PepSettings
+
+    pep = _submitted(world, pep)
+    url = reverse("peps:settings")
+    client.force_login(world.vs_officer)
+    assert client.get(url).status_code == 403
+    client.force_login(world.vs_head)
+    defaults = {
+        "rating_rule": "st_helens", "amber_threshold": "5", "first_pep_school_days": "20",
+        "new_school_school_days": "20", "termly_deadline_school_day": "15",
+        "reminder_school_days": "5", "quality_assurance_days": "10",
+        "escalation_school_days": "10", "social_care_review_months": "6",
+        "publication_small_count": "5",
+    }  # fmt: skip
+    html = client.post(url, {**defaults, "amber_threshold": "0"}).content.decode()
+    assert '<a href="#id_amber_threshold">Enter a whole number from 1 to 20</a>' in html
+    assert not PepSettings.objects.filter(virtual_school=world.virtual_school).exists()
+    assert client.post(url, defaults).status_code == 302
+    settings_row = PepSettings.objects.get(virtual_school=world.virtual_school)
+    assert (settings_row.rating_rule, settings_row.amber_threshold) == ("st_helens", 5)
+    client.force_login(world.vs_officer)
+    page = client.get(reverse("peps:quality", args=[pep.pk])).content.decode()
+    assert "St Helens: any red section makes the PEP red, two or more ambers" in page
+    ratings = demo.all_green(pep)
+    ratings["attendance"] = ratings["needs"] = "amber"  # amber by St Helens, green by 5
+    review = workflow.pep_sign_off(
+        pep=pep, actor=world.vs_officer, section_ratings=ratings, feedback=""
+    )
+    assert review.overall_rating == "amber"
+
+
 def test_sign_off_starts_next_terms_pep_with_targets_to_review_and_sends_the_signal(
     world, pep, terms
 ):
@@ -323,3 +358,74 @@ def test_the_virtual_school_can_change_the_kind_of_next_terms_pep(world, pep):
     next_pep.refresh_from_db()
     assert next_pep.kind == "post_16"
     assert not next_pep.answers.filter(section_key__in=["case_details", "care_placement"]).exists()
+
+
+def _sign_off_answers(pep, **answers):
+    row = pep.answers.filter(section_key="sign_off").first()
+    return services.section_save(
+        pep=pep,
+        section_key="sign_off",
+        answers={**(row.answers if row else {}), **answers},
+        expected_version=row.version if row else 0,
+        actor=pep.child.allocations.get(end_date__isnull=True).social_worker,
+    )
+
+
+def test_the_meeting_and_sign_off_section_checks_its_dates(world, pep):
+    term = pep.term
+    in_term = term.start_date + timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        _sign_off_answers(pep, meeting_date=in_term.isoformat(),
+                          next_meeting_date=in_term.isoformat())  # fmt: skip
+    assert error.value.message_dict["next_meeting_date"] == [
+        "The next meeting must be after this PEP's meeting"
+    ]
+    before_term = term.start_date - timedelta(days=3)
+    with pytest.raises(ValidationError) as error:
+        _sign_off_answers(pep, meeting_date=before_term.isoformat())
+    start, end = term.start_date, term.end_date
+    assert error.value.message_dict["meeting_date"] == [
+        f"The meeting must be in this PEP's term ({start.day} {start:%B %Y} to "
+        f"{end.day} {end:%B %Y}), or say below why it was not"
+    ]
+    row = _sign_off_answers(
+        pep, meeting_date=before_term.isoformat(),
+        meeting_outside_term_reason="Held before the holiday so the carer could come",
+    )  # fmt: skip
+    assert row.answers["meeting_date"] == before_term.isoformat()
+
+
+def test_sign_off_is_refused_while_the_meeting_is_still_to_come(world, pep):
+    from django.utils import timezone
+
+    pep = _submitted(world, pep)
+    soon = timezone.localdate() + timedelta(days=3)
+    assert pep.term.start_date <= soon <= pep.term.end_date
+    SectionAnswer.objects.filter(pep=pep, section_key="sign_off").update(
+        answers={**pep.answers.get(section_key="sign_off").answers,
+                 "meeting_date": soon.isoformat()}
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        workflow.pep_sign_off(
+            pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+        )
+    assert error.value.messages == ["The PEP meeting has been held: its date is not in the future"]
+    assert Pep.objects.get(pk=pep.pk).state == Pep.State.SUBMITTED
+
+
+def test_the_signed_off_copy_prints_the_provisional_next_meeting_date(world, pep, sign_off):
+    from django.utils.formats import date_format
+
+    from peps.documents.storage import private_storage
+    from tests.peps.pdf import pdf_text
+
+    # The copy is rendered once, after the commit: the next meeting's provisional date must be
+    # planned by then, or the copy never shows it.
+    pep = sign_off(_submitted(world, pep))
+    next_pep = Pep.objects.get(previous=pep)
+    assert next_pep.planned_meeting_date is not None
+    with private_storage().open(pep.signed_off_copy.file_name) as stored:
+        text = pdf_text(stored.read())
+    day = date_format(next_pep.planned_meeting_date, "j F Y")
+    assert f"Next PEP meeting {day}, provisional until the social worker confirms it" in text
+    assert next_pep.planned_meeting_date.isoformat() not in text

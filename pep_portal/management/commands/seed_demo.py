@@ -360,6 +360,8 @@ class Command(BaseCommand):
                     tuition_arranged_by="virtual_school" if tuition else "",
                 )
             )
+        if any(request.kept_centrally for request in requests):
+            demo.say_who_arranges_tuition(pep, teacher, "virtual_school")
         return requests
 
     def _facts(self, child, index, year_group, code, actor, people, schools) -> None:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('peps', '0010_publication_small_count_setting'),
+        ('peps', '0011_rating_rule_and_target_areas'),
     ]
 
     operations = [
