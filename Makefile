@@ -7,7 +7,7 @@ export DEBUG ?= true
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint migrations-check worker beat frontend lock benchmark benchmark-pdf \
-	benchmark-schools benchmark-data backup restore
+	benchmark-schools benchmark-data benchmark-pages backup restore
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -76,6 +76,16 @@ benchmark-data: install ## Build the national data set (100,000 children) into a
 	createdb -h 127.0.0.1 -U postgres pep_national
 	DATABASE_URL=$(NATIONAL_DB) $(BIN)/python manage.py migrate --no-input
 	DATABASE_URL=$(NATIONAL_DB) $(BIN)/python manage.py build_national_data $(DATA_ARGS)
+
+# Production settings for the page benchmark's gunicorn: a throwaway key, no HTTPS redirect
+# (it serves plain HTTP on 127.0.0.1), and two-factor sign-in off for its made-up sessions.
+BENCH_PAGES_ENV = DATABASE_URL=$(NATIONAL_DB) DEBUG=false \
+	SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=127.0.0.1,testserver SECURE_SSL_REDIRECT=false SECURE_COOKIES=false \
+	TWO_FACTOR_REQUIRED=false EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
+	LOG_LEVEL=WARNING REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/5}
+benchmark-pages: install ## Time every page for each role under gunicorn on the national data set (after benchmark-data)
+	$(BENCH_PAGES_ENV) $(BIN)/python manage.py benchmark_pages $(PAGES_ARGS)
 
 BACKUP_DIR ?= backups
 backup: install ## Back up the database and private documents into BACKUP_DIR (needs PostgreSQL, pg_dump)

@@ -18,3 +18,10 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Permissions exist only after each migrate; attach them to the role groups then.
         post_migrate.connect(_attach_role_permissions, dispatch_uid="accounts_role_permissions")
+        # A new session starts its idle clock at sign-in, so the first page after it writes
+        # nothing more (pep_portal.middleware.SessionIdleTimeoutMiddleware).
+        from django.contrib.auth.signals import user_logged_in
+
+        from pep_portal.middleware import session_signed_in
+
+        user_logged_in.connect(session_signed_in, dispatch_uid="session_idle_clock")

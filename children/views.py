@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_required
 from accounts.govuk_forms import raise_on_form
-from accounts.models import VIRTUAL_SCHOOL_STAFF, Role, School
+from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
 from accounts.once import SubmittedTwice, submit_once, submitted_twice
 from audit.models import AuditEvent
 
@@ -55,12 +55,7 @@ def virtual_school_children(request):
     virtual_school_id = request.user.virtual_school_id
     form = ChildSearchForm(
         request.GET,
-        schools=School.objects.filter(
-            enrolments__child__virtual_school_id=virtual_school_id,
-            enrolments__end_date__isnull=True,
-        )
-        .distinct()
-        .order_by("name"),
+        schools=selectors.schools_attended_by_children_of(virtual_school_id),
         social_workers=selectors.social_workers_of(virtual_school_id),
         key_stages=list(selectors.KEY_STAGES),
         extra_filters=selectors.LIST_FILTERS.values(),

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 
 
@@ -39,3 +41,39 @@ class NoStoreMiddleware:
             if user is not None and user.is_authenticated:
                 response["Cache-Control"] = "no-store"
         return response
+
+
+class SessionIdleTimeoutMiddleware:
+    """End a session after SESSION_COOKIE_AGE idle seconds without writing it on every request.
+
+    The session carries when it was last refreshed. A request more than SESSION_REFRESH_SECONDS
+    after that refreshes it (one write, which also pushes the store's expiry on); one more than
+    SESSION_COOKIE_AGE after it finds the session ended and flushes it, so the timeout holds
+    even where the store keeps a session longer (a cache's clock, a restored backup).
+    """
+
+    KEY = "_last_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        now = int(time.time())
+        refreshed = session.get(self.KEY)
+        if refreshed is not None and now - refreshed >= settings.SESSION_COOKIE_AGE:
+            session.flush()
+        response = self.get_response(request)
+        session = request.session  # signing in or out may have replaced it
+        if not session.is_empty() and (
+            session.get(self.KEY) is None
+            or now - session[self.KEY] >= settings.SESSION_REFRESH_SECONDS
+        ):
+            session[self.KEY] = now
+        return response
+
+
+def session_signed_in(sender, request, user, **kwargs):
+    """On sign-in: the session's idle clock starts now."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SessionIdleTimeoutMiddleware.KEY] = int(time.time())

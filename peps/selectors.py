@@ -94,15 +94,12 @@ def dashboard_for(*, user: User, today) -> dict:
         .order_by("due_date", "pk")
     )
     in_progress = open_peps.filter(state__in=[Pep.State.DRAFT, Pep.State.SCHOOL_COMPLETE])
-    overdue = list(in_progress.filter(due_date__lt=today))
-    due_soon = list(
-        in_progress.filter(due_date__gte=today, due_date__lte=today + timedelta(days=28))
-    )
+    # The long lists are querysets, for the page to show a page of each at a time.
+    overdue = in_progress.filter(due_date__lt=today)
+    due_soon = in_progress.filter(due_date__gte=today, due_date__lte=today + timedelta(days=28))
     later = in_progress.filter(due_date__gt=today + timedelta(days=28), term__start_date__lte=today)
-    upcoming = list(
-        open_peps.filter(term__start_date__gt=today).order_by("planned_meeting_date", "pk")
-    )
-    reviews_due = list(
+    upcoming = open_peps.filter(term__start_date__gt=today).order_by("planned_meeting_date", "pk")
+    reviews_due = (
         in_progress.filter(
             social_care_due_date__isnull=False,
             social_care_due_date__lte=today + timedelta(days=28),
@@ -111,7 +108,7 @@ def dashboard_for(*, user: User, today) -> dict:
         .order_by("social_care_due_date", "pk")
     )
     total = children.count()
-    overdue_children = len({pep.child_id for pep in overdue})
+    overdue_children = overdue.order_by().values("child_id").distinct().count() if total else 0
     return {
         "overdue": overdue,
         "due_soon": due_soon,

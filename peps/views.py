@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -440,7 +441,19 @@ def quality_assurance_queue(request):
 @role_required(Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, *VIRTUAL_SCHOOL_STAFF)
 def deadlines(request):
     context = selectors.dashboard_for(user=request.user, today=timezone.localdate())
+    # A Virtual School has hundreds overdue and upcoming: each list shows a page at a time.
+    for name in DEADLINE_LISTS:
+        context[name] = Paginator(context[name], DEADLINES_PER_PAGE).get_page(
+            request.GET.get(f"{name}_page")
+        )
+        query = request.GET.copy()
+        query.pop(f"{name}_page", None)
+        context[f"{name}_query"] = query.urlencode()
     return render(request, "peps/deadlines.html", context)
+
+
+DEADLINES_PER_PAGE = 50
+DEADLINE_LISTS = ("overdue", "due_soon", "social_care_reviews", "upcoming")
 
 
 @role_required(Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, *VIRTUAL_SCHOOL_STAFF)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -133,7 +133,13 @@ def _run_batch(batch, context: _Context, report) -> None:
         if key == "pathway_plan":
             pathway_plans[pep_id] = saved
 
-    changed, reminders = [], []
+    # What was sent before, first: a steady-state day then builds no reminder at all.
+    sent_before = set(
+        Reminder.objects.filter(pep__in=batch).values_list(
+            "kind", "pep_id", "recipient_id", "occasion"
+        )
+    )
+    changed, new = [], []
     for pep in batch:
         child = pep.child
         due = due_for(
@@ -173,28 +179,90 @@ def _run_batch(batch, context: _Context, report) -> None:
         for kind, recipients, occasion, message in _notices(
             pep, context, social_worker, school_staff
         ):
-            reminders += [
-                Reminder(kind=kind, pep=pep, recipient_id=user_id, occasion=occasion,
-                         message=message, created_on=today,
-                         by_email=_by_email(kind, context.by_email.get(user_id)))
+            new += [
+                (kind, pep.pk, user_id, occasion, message,
+                 _by_email(kind, context.by_email.get(user_id)))
                 for user_id in recipients
+                if (kind, pep.pk, user_id, occasion) not in sent_before
             ]  # fmt: skip
-    Pep.objects.bulk_update(
-        changed, ["due_date", "due_reason", "social_care_due_date", "social_care_due_reason"]
-    )
+    _save_dates(changed)
     report.due_dates_changed += len(changed)
-    sent_before = set(
-        Reminder.objects.filter(pep__in=batch).values_list(
-            "kind", "pep_id", "recipient_id", "occasion"
-        )
-    )
-    new = [
-        r for r in reminders if (r.kind, r.pep_id, r.recipient_id, r.occasion) not in sent_before
-    ]
-    Reminder.objects.bulk_create(new, ignore_conflicts=True)  # a rival run may have made some
+    _save_reminders(new, today)
     report.reminders += len(new)
     for reminder in new:
-        report.by_kind[reminder.kind] += 1
+        report.by_kind[reminder[0]] += 1
+
+
+def _save_reminders(rows: list[tuple], today: date) -> None:
+    """Insert the new reminders (kind, PEP id, recipient id, occasion, message, by email),
+    leaving any a rival run made meanwhile. On PostgreSQL one INSERT from arrays, with no
+    model object a reminder."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    kind=kind,
+                    pep_id=pep_id,
+                    recipient_id=user_id,
+                    occasion=occasion,
+                    message=message,
+                    created_on=today,
+                    by_email=by_email,
+                )
+                for kind, pep_id, user_id, occasion, message, by_email in rows
+            ],  # fmt: skip
+            ignore_conflicts=True,
+        )
+        return
+    kinds, peps, users, occasions, messages, emails = (
+        list(column) for column in zip(*rows, strict=True)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {Reminder._meta.db_table} (kind, pep_id, recipient_id, occasion, message,
+              created_on, by_email)
+            SELECT v.kind, v.pep_id, v.recipient_id, v.occasion, v.message, %s, v.by_email
+            FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::date[], %s::text[],
+              %s::boolean[]) AS v(kind, pep_id, recipient_id, occasion, message, by_email)
+            ON CONFLICT DO NOTHING
+            """,  # noqa: S608 - the table's name from the model
+            [today, kinds, peps, users, occasions, messages, emails],
+        )
+
+
+DATE_FIELDS = ["due_date", "due_reason", "social_care_due_date", "social_care_due_reason"]
+
+
+def _save_dates(peps: list[Pep]) -> None:
+    """Write the PEPs' new dates in one statement. On PostgreSQL an UPDATE ... FROM unnest():
+    `bulk_update` builds a CASE for each PEP and field, which on a first run (every PEP
+    changed) cost more than working the dates out."""
+    if not peps:
+        return
+    if connection.vendor != "postgresql":
+        Pep.objects.bulk_update(peps, DATE_FIELDS)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE peps_pep p SET due_date = v.due_date, due_reason = v.due_reason,
+              social_care_due_date = v.social_care_due_date,
+              social_care_due_reason = v.social_care_due_reason
+            FROM unnest(%s::bigint[], %s::date[], %s::text[], %s::date[], %s::text[])
+              AS v(id, due_date, due_reason, social_care_due_date, social_care_due_reason)
+            WHERE p.id = v.id
+            """,
+            [
+                [pep.pk for pep in peps],
+                [pep.due_date for pep in peps],
+                [pep.due_reason for pep in peps],
+                [pep.social_care_due_date for pep in peps],
+                [pep.social_care_due_reason for pep in peps],
+            ],
+        )
 
 
 def _by_email(kind: str, frequency: str | None) -> bool:

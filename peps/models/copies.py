@@ -46,6 +46,15 @@ class SignedOffCopy(models.Model):
                 | (~Q(file_name="") & ~Q(sha256="") & Q(size__isnull=False)),
             )
         ]
+        indexes = [
+            # The copies still owed, for the QA queue and the retry job: a handful among
+            # millions of made ones.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(rendered_at__isnull=True),
+                name="signed_off_copy_owed",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Signed-off copy of {self.pep}"

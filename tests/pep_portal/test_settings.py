@@ -66,7 +66,7 @@ def test_settings_for_england(settings):
     assert settings.TIME_ZONE == "Europe/London"
     assert settings.LANGUAGE_CODE == "en-gb"
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert "pep_portal.middleware.SessionIdleTimeoutMiddleware" in settings.MIDDLEWARE
 
 
 def test_every_response_carries_a_strict_content_security_policy(client, db):
