@@ -1,5 +1,6 @@
 """The Virtual School's dashboard (its staff's home) and the annual report."""
 
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -8,13 +9,17 @@ from django.utils import timezone
 from accounts.decorators import role_required
 from accounts.models import VIRTUAL_SCHOOL_STAFF, School
 from audit.services import audit_record
-from children.selectors import social_workers_of
+from children.selectors import child_get_for_user, social_workers_of
+from peps.selectors import pep_get_for_user
 
+from . import services
 from .annual import annual_report
+from .changes import pep_changes
 from .exports import annual_report_pdf, annual_report_xlsx
 from .figures import dashboard as dashboard_figures
 from .filters import person_terms
 from .forms import AnnualReportForm, DashboardForm
+from .progress import child_progress
 
 
 @role_required(*VIRTUAL_SCHOOL_STAFF)
@@ -84,3 +89,22 @@ def annual_pdf(request):
         request, report, kind="pdf", content=annual_report_pdf(report),
         content_type="application/pdf",
     )  # fmt: skip
+
+
+@login_required
+def progress(request, child_id):
+    """Anyone who may see the child (carers may not: they see signed-off PEPs only)."""
+    child = child_get_for_user(user=request.user, child_id=child_id)
+    services.child_progress_record_view(actor=request.user, child=child)
+    return render(request, "reporting/child_progress.html", {"child": child,
+                  "progress": child_progress(child=child)})  # fmt: skip
+
+
+@login_required
+def changes(request, pep_id):
+    """What changed since the child's previous signed-off PEP, for anyone who may see the
+    child."""
+    pep = pep_get_for_user(user=request.user, pep_id=pep_id)
+    services.pep_changes_record_view(actor=request.user, pep=pep)
+    return render(request, "reporting/pep_changes.html", {"pep": pep, "child": pep.child,
+                  "comparison": pep_changes(pep=pep)})  # fmt: skip
