@@ -1,14 +1,16 @@
 """Plausible answers for any section, made from its definition: for the demo data and for
 tests that need a PEP filled in. Everything goes through the real services."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from accounts.models import User
 
 from . import services, workflow
 from .education import pep_scale
-from .models import Pep, Target
+from .models import Pep, QualityReview, SectionAnswer, Target, TargetReview
 from .progress import pep_progress
 from .sections import Owner, QuestionType, Scale, Section
 
@@ -160,3 +162,32 @@ def complete_and_submit(pep: Pep, *, teacher: User, social_worker: User, vary: i
 
 def all_green(pep: Pep) -> dict[str, str]:
     return {item.section.key: "green" for item in pep_progress(pep).sections}
+
+
+def varied_ratings(pep: Pep, vary: int) -> dict[str, str]:
+    """Green throughout, or (one PEP in three) two sections amber, which makes it amber."""
+    ratings = all_green(pep)
+    if vary % 3 == 1:
+        for key in list(ratings)[:2]:
+            ratings[key] = "amber"
+    return ratings
+
+
+def date_to_its_term(pep: Pep) -> None:
+    """The demo's history is made today through the services; this dates a signed-off PEP
+    within its own term (signed off three weeks before the term ended), so that its copy, its
+    timeliness and the six-monthly review of the PEP2 read as they would have. The audit trail
+    keeps the day the demo made it."""
+    day = pep.term.end_date - timedelta(days=21)
+    moment = timezone.make_aware(datetime.combine(day, time(12)))
+    today = timezone.localdate()
+    Pep.objects.filter(pk=pep.pk).update(
+        school_completed_at=moment, submitted_at=moment, signed_off_at=moment
+    )
+    # The PEP2 reviewed at this sign-off, and the next PEP that carried the date forward.
+    Pep.objects.filter(pk=pep.pk, pep2_reviewed_on=today).update(pep2_reviewed_on=day)
+    Pep.objects.filter(previous=pep, pep2_reviewed_on=today).update(pep2_reviewed_on=day)
+    QualityReview.objects.filter(pep=pep).update(created_at=moment)
+    SectionAnswer.objects.filter(pep=pep).update(saved_at=moment)
+    TargetReview.objects.filter(pep=pep).update(reviewed_at=moment)
+    pep.refresh_from_db()
