@@ -79,6 +79,8 @@ def _answers(previous: Pep, pep: Pep) -> list[AnswerChange]:
             new = answer_text(question, after.get(section.key, {}).get(question.key), new_scale)
             if question.type == QuestionType.ATTAINMENT:
                 continue  # shown as attainment movement, subject by subject
+            if not new.strip() and not pep.is_locked:
+                continue  # not answered yet: nothing has changed until it is
             if old.strip() != new.strip():
                 changes.append(AnswerChange(section.title, question.label, old, new))
     return changes
@@ -113,7 +115,9 @@ def _attendance(before: EducationRecord | None, after: EducationRecord | None) -
 
     rows = []
     b, a = get(before, "attendance_percent"), get(after, "attendance_percent")
-    rows.append(Movement("Attendance", _percent(b), _percent(a), _difference(b, a, " points")))
+    rows.append(
+        Movement("Attendance", _percent(b), _percent(a), _difference(b, a, " percentage points"))
+    )
     b, a = get(before, "persistently_absent"), get(after, "persistently_absent")
     rows.append(
         Movement("Persistently absent (10% or more missed)", _yes_no(b), _yes_no(a),
@@ -198,7 +202,8 @@ def _circumstances(previous: Pep, pep: Pep, before_record, after_record) -> list
         return f"{text} ({record.sen_primary_need})" if record.sen_primary_need else text
 
     b, a = sen_text(before_record), sen_text(after_record)
-    rows.append(Movement("Special educational needs", b, a, "No change" if a == b else "Changed"))
+    change = "" if "Not recorded" in (a, b) else "No change" if a == b else "Changed"
+    rows.append(Movement("Special educational needs", b, a, change))
     return rows
 
 

@@ -14,10 +14,38 @@ SCALES = {scale.key: scale for scale in (EYFS_SCALE, KEY_STAGE_SCALE, GCSE_SCALE
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar of a server-drawn chart: its share of the chart's width, and its label."""
+    """One bar of a server-drawn chart: its share of the chart's width, its label, and the
+    value written beside it."""
 
     label: str
     percent: Decimal | int | None
+    value: str = ""
+
+
+BAR_AREA = 220  # of the chart's 320 units: the rest is for the value beside the longest bar
+ROW_HEIGHT = 40
+
+
+@dataclass(frozen=True)
+class DrawnBar:
+    label: str
+    value: str
+    width: int
+    label_y: int
+    bar_y: int
+    value_x: int
+    value_y: int
+
+
+def drawn(bars: list[Bar]) -> dict:
+    """Coordinates for `_labelled_bars.html`: a label above each bar, its value after it, in a
+    viewBox that scales as one (so the text keeps its shape)."""
+    rows = []
+    for i, bar in enumerate(bars):
+        width = round(BAR_AREA * min(max(float(bar.percent or 0), 0), 100) / 100)
+        top = i * ROW_HEIGHT
+        rows.append(DrawnBar(bar.label, bar.value, width, top + 14, top + 20, width + 6, top + 32))
+    return {"bars": rows, "height": max(len(bars) * ROW_HEIGHT, ROW_HEIGHT)}
 
 
 @dataclass(frozen=True)
@@ -56,9 +84,17 @@ class SubjectHistory:
     def bars(self) -> list[Bar]:
         top = len(self.scale.grades)
         return [
-            Bar(str(g.term), round(100 * (g.rank + 1) / top) if g.rank is not None else 0)
+            Bar(
+                str(g.term),
+                round(100 * (g.rank + 1) / top) if g.rank is not None else 0,
+                g.label,
+            )
             for g in self.grades
         ]
+
+    @property
+    def chart(self) -> dict:
+        return drawn(self.bars)
 
     @property
     def movement(self) -> str:
@@ -82,6 +118,8 @@ class Trend:
 
     first: TermRecord
     last: TermRecord
+    attendance_first: TermRecord | None
+    attendance_last: TermRecord | None
     attendance_change: Decimal | None
     suspensions: int
     suspension_days: Decimal
@@ -107,18 +145,31 @@ class ChildProgress:
     trend: Trend | None
 
     @property
-    def attendance_bars(self) -> list[Bar]:
-        return [Bar(str(t.term), t.record.attendance_percent) for t in self.terms]
+    def attendance_chart(self) -> dict:
+        return drawn(
+            [
+                Bar(
+                    str(t.term),
+                    t.record.attendance_percent,
+                    f"{t.record.attendance_percent}%"
+                    if t.record.attendance_percent is not None
+                    else "not recorded",
+                )
+                for t in self.terms
+            ]
+        )
 
     @property
-    def suspension_bars(self) -> list[Bar]:
+    def suspension_chart(self) -> dict:
         """Days of suspension, against the most in any term (so the longest bar is full)."""
         days = [t.record.suspension_days or Decimal(0) for t in self.terms]
         most = max(days, default=0)
-        return [
-            Bar(str(t.term), round(100 * d / most) if most else 0)
-            for t, d in zip(self.terms, days, strict=True)
-        ]
+        return drawn(
+            [
+                Bar(str(t.term), round(100 * d / most) if most else 0, f"{d} days")
+                for t, d in zip(self.terms, days, strict=True)
+            ]
+        )
 
     @property
     def any_exclusions(self) -> bool:
@@ -173,11 +224,16 @@ def _trend(child: Child, terms: list[TermRecord]) -> Trend | None:
     if not in_care:
         return None
     first, last = in_care[0], in_care[-1]
-    before, after = first.record.attendance_percent, last.record.attendance_percent
+    recorded = [t for t in in_care if t.record.attendance_percent is not None]
+    change = None
+    if len(recorded) > 1:
+        change = recorded[-1].record.attendance_percent - recorded[0].record.attendance_percent
     return Trend(
         first=first,
         last=last,
-        attendance_change=after - before if before is not None and after is not None else None,
+        attendance_first=recorded[0] if recorded else None,
+        attendance_last=recorded[-1] if recorded else None,
+        attendance_change=change,
         suspensions=sum(t.record.suspensions or 0 for t in in_care),
         suspension_days=sum((t.record.suspension_days or Decimal(0) for t in in_care), Decimal(0)),
         terms_persistently_absent=sum(1 for t in in_care if t.record.persistently_absent),

@@ -111,8 +111,9 @@ def test_the_progress_page_has_each_term_in_a_chart_and_its_table(client, world,
     assert "3 of 120" in html and "9 of 120" in html
     assert str(this) in html and str(following) in html
     assert "PEP not signed off yet" in html  # next term's is still being written
-    assert html.count('<svg class="app-chart"') >= 2  # attendance and each subject
-    assert html.count("<table") >= html.count('<svg class="app-chart"')  # every chart has its table
+    charts = html.count('<svg class="app-chart app-chart--labelled"')
+    assert charts >= 2  # attendance and each subject
+    assert html.count("<table") >= charts  # every chart has its table
     assert "down 5.0 percentage points" in html  # the trend since the child came into care
     assert "style=" not in html.split("<main", 1)[1]  # strict CSP: no inline styles
 
@@ -173,7 +174,7 @@ def test_what_changed_since_last_term(client, world, history, terms):
     html = client.get(reverse("reporting:pep_changes", args=[history.pk])).content.decode()
     assert f"PEP {previous.version}" in html
     # Attendance moved from 97.5% to 92.5%.
-    assert "97.5%" in html and "92.5%" in html and "Down 5.0 points" in html
+    assert "97.5%" in html and "92.5%" in html and "Down 5.0 percentage points" in html
     # SEN: vary 0 none, vary 1 SEN support (SEMH).
     assert "SEN support (SEMH)" in html
     # Last term's targets, with the outcome recorded in this PEP.
