@@ -175,15 +175,24 @@ def varied_ratings(pep: Pep, vary: int) -> dict[str, str]:
 
 def date_to_its_term(pep: Pep) -> None:
     """The demo's history is made today through the services; this dates a signed-off PEP
-    within its own term (signed off three weeks before the term ended), so that its copy, its
-    timeliness and the six-monthly review of the PEP2 read as they would have. The audit trail
-    keeps the day the demo made it."""
-    day = pep.term.end_date - timedelta(days=21)
-    moment = timezone.make_aware(datetime.combine(day, time(12)))
+    within its own term (submitted two days before it was due, signed off a week later), so
+    that its copy, its timeliness and the six-monthly review of the PEP2 read as they would
+    have. The audit trail keeps the day the demo made it."""
+    term = pep.term
+    due = pep.due_date if pep.due_date and term.start_date < pep.due_date < term.end_date else None
+    submitted = (due or term.start_date + timedelta(days=17)) - timedelta(days=2)
+    day = min(submitted + timedelta(days=7), term.end_date)
+
+    def at(on: date):
+        return timezone.make_aware(datetime.combine(on, time(12)))
+
     today = timezone.localdate()
     Pep.objects.filter(pk=pep.pk).update(
-        school_completed_at=moment, submitted_at=moment, signed_off_at=moment
+        school_completed_at=at(submitted - timedelta(days=1)),
+        submitted_at=at(submitted),
+        signed_off_at=at(day),
     )
+    moment = at(day)
     # The PEP2 reviewed at this sign-off, and the next PEP that carried the date forward.
     Pep.objects.filter(pk=pep.pk, pep2_reviewed_on=today).update(pep2_reviewed_on=day)
     Pep.objects.filter(previous=pep, pep2_reviewed_on=today).update(pep2_reviewed_on=day)
