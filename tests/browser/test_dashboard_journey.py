@@ -66,7 +66,8 @@ def test_the_head_reads_the_dashboard_follows_a_figure_to_a_child_and_downloads_
     attendance = page.locator("table", has_text="Attendance each term")
     assert attendance.locator("tbody tr").count() == 3
     assert page.locator("svg.app-chart").count() >= 2
-    assert "percentage points" in page.locator("dl").first.inner_text()
+    trend = page.locator("dl").first.inner_text()  # since he came into care
+    assert "% in the spring 2025 to 2026 term" in trend and "Suspensions" in trend
     assert_accessible(page)
 
     # What changed since last term, from this term's PEP.
