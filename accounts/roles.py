@@ -33,6 +33,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "accounts.view_singlesignon",
         "accounts.add_singlesignon",
         "accounts.change_singlesignon",
+        "peps.view_pepsettings",
+        "peps.add_pepsettings",
+        "peps.change_pepsettings",
     ),
 }
 

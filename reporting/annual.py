@@ -4,7 +4,8 @@ for their corporate parenting board, from the typed PEP data, in a fixed number 
 The cohort is every child the Virtual School looked after at some point in the year. Yearly
 attendance adds up each child's sessions over the year's terms (the latest PEP of each term),
 as the DfE counts absence. Attainment is each child's latest recorded in the year. Where the
-report will be published, a count below the threshold reads "fewer than 5".
+report will be published, a count below the Virtual School's threshold (5 unless it sets
+another, `PepSettings.publication_small_count`) reads "fewer than N".
 """
 
 from collections import defaultdict
@@ -24,7 +25,7 @@ from peps.sections import ENGLISH_SUBJECTS, GOOD_LEVEL_OF_DEVELOPMENT_AREAS, MAT
 from .conditions import in_area, term_peps, with_a_school
 from .periods import year_bounds, year_label
 
-SMALL_COUNT = 5
+SMALL_COUNT = 5  # the default; each Virtual School sets its own in its PEP settings
 KEY_STAGE_ORDER = (
     "Early years", "Key stage 1", "Key stage 2", "Key stage 3", "Key stage 4", "Post-16",
 )  # fmt: skip
@@ -38,12 +39,13 @@ class Cell:
     value: int | Decimal | None
     suppressed: bool = False
     percent_of: int | None = None
+    threshold: int = SMALL_COUNT
 
     def __str__(self) -> str:
         if self.value is None:
             return "–"
         if self.suppressed:
-            return f"fewer than {SMALL_COUNT}"
+            return f"fewer than {self.threshold}"
         return f"{self.value}"
 
     @property
@@ -67,20 +69,28 @@ class AnnualReport:
     academic_year: int
     published: bool
     tables: list[Table]
+    small_count: int = SMALL_COUNT
 
     @property
     def year_label(self) -> str:
         return year_label(self.academic_year)
 
 
-def _cell(value, published: bool, of: int | None = None) -> Cell:
-    small = published and isinstance(value, int) and 0 < value < SMALL_COUNT
-    return Cell(value, suppressed=small, percent_of=of)
+def _cell(value, small_below: int, of: int | None = None) -> Cell:
+    """`small_below` is the publication threshold, or 0 when nothing is suppressed."""
+    small = isinstance(value, int) and 0 < value < small_below
+    return Cell(value, suppressed=small, percent_of=of, threshold=small_below)
 
 
 def annual_report(
-    *, virtual_school: VirtualSchool, academic_year: int, published: bool
+    *,
+    virtual_school: VirtualSchool,
+    academic_year: int,
+    published: bool,
+    small_count: int = SMALL_COUNT,
 ) -> AnnualReport:
+    """The year's tables; when `published`, counts from 1 to `small_count` - 1 are suppressed."""
+    small_below = small_count if published else 0
     start, end = year_bounds(academic_year)
     terms = list(
         Term.objects.filter(virtual_school=virtual_school, academic_year=academic_year).order_by(
@@ -97,17 +107,17 @@ def annual_report(
         stage_of[pk] = key_stage_for(year_group)
     cohort_ids = list(stage_of)
     tables = [
-        _cohort(children, stage_of, virtual_school, published),
-        *_timeliness_and_quality(terms, cohort_ids, published),
-        _attendance_by_stage(terms, stage_of, published),
-        _attainment(terms, children, start, published),
-        _destinations(terms, cohort_ids, published),
+        _cohort(children, stage_of, virtual_school, small_below),
+        *_timeliness_and_quality(terms, cohort_ids, small_below),
+        _attendance_by_stage(terms, stage_of, small_below),
+        _attainment(terms, children, start, small_below),
+        _destinations(terms, cohort_ids, small_below),
         *_ppplus(terms, cohort_ids),
     ]
-    return AnnualReport(virtual_school, academic_year, published, tables)
+    return AnnualReport(virtual_school, academic_year, published, tables, small_count)
 
 
-def _cohort(children, stage_of, virtual_school, published) -> Table:
+def _cohort(children, stage_of, virtual_school, small_below) -> Table:
     by_stage = defaultdict(int)
     for stage in stage_of.values():
         by_stage[stage] += 1
@@ -118,18 +128,18 @@ def _cohort(children, stage_of, virtual_school, published) -> Table:
     )
     table = Table("The children looked after", ["", "Children", "Share"])
     for stage in KEY_STAGE_ORDER:
-        cell = _cell(by_stage.get(stage, 0), published, total)
+        cell = _cell(by_stage.get(stage, 0), small_below, total)
         table.rows.append([stage, cell, cell.percent])
-    table.rows.append(["All children", _cell(total, published), ""])
+    table.rows.append(["All children", _cell(total, small_below), ""])
     for label, value in (("At a school in the council's area", areas["inside"]),
                          ("At a school out of the area", areas["outside"])):  # fmt: skip
-        cell = _cell(value, published, total)
+        cell = _cell(value, small_below, total)
         table.rows.append([label, cell, cell.percent])
     table.note = "Key stage in that academic year; school as now recorded."
     return table
 
 
-def _timeliness_and_quality(terms, cohort_ids, published) -> list[Table]:
+def _timeliness_and_quality(terms, cohort_ids, small_below) -> list[Table]:
     peps = Pep.objects.filter(term__in=terms, child_id__in=cohort_ids)
     on_time = Q(submitted_at__date__lte=F("due_date"))
     rows = {
@@ -153,13 +163,14 @@ def _timeliness_and_quality(terms, cohort_ids, published) -> list[Table]:
     for term in terms:
         row = rows.get(term.pk, {})
         due, done = row.get("due", 0), row.get("on_time", 0)
-        done_cell = _cell(done, published, due)
+        done_cell = _cell(done, small_below, due)
         timeliness.rows.append([
-            str(term), _cell(due, published), done_cell, done_cell.percent,
-            _cell(row.get("first", 0), published), _cell(row.get("first_on_time", 0), published),
+            str(term), _cell(due, small_below), done_cell, done_cell.percent,
+            _cell(row.get("first", 0), small_below),
+            _cell(row.get("first_on_time", 0), small_below),
         ])  # fmt: skip
         quality.rows.append(
-            [str(term)] + [_cell(row.get(r, 0), published) for r in ("red", "amber", "green")]
+            [str(term)] + [_cell(row.get(r, 0), small_below) for r in ("red", "amber", "green")]
         )
     timeliness.note = (
         "Completed: submitted to the Virtual School by the PEP's due date (20 school days after "
@@ -169,7 +180,7 @@ def _timeliness_and_quality(terms, cohort_ids, published) -> list[Table]:
     return [timeliness, quality]
 
 
-def _attendance_by_stage(terms, stage_of, published) -> Table:
+def _attendance_by_stage(terms, stage_of, small_below) -> Table:
     records = latest_records(terms).filter(child_id__in=list(stage_of))
     sums = defaultdict(lambda: defaultdict(int))
     rows = records.values_list(
@@ -209,14 +220,14 @@ def _attendance_by_stage(terms, stage_of, published) -> Table:
             if stage.get("possible")
             else "–"
         )
-        persistent = _cell(stage.get("persistent", 0), published, recorded)
-        severe = _cell(stage.get("severe", 0), published, recorded)
+        persistent = _cell(stage.get("persistent", 0), small_below, recorded)
+        severe = _cell(stage.get("severe", 0), small_below, recorded)
         table.rows.append([
-            name, _cell(recorded, published), rate,
+            name, _cell(recorded, small_below), rate,
             f"{persistent} ({persistent.percent})", f"{severe} ({severe.percent})",
-            _cell(stage.get("suspended", 0), published),
-            _cell(stage.get("suspensions", 0), published),
-            _cell(stage.get("excluded", 0), published),
+            _cell(stage.get("suspended", 0), small_below),
+            _cell(stage.get("suspensions", 0), small_below),
+            _cell(stage.get("excluded", 0), small_below),
         ])  # fmt: skip
     table.note = (
         "Sessions added up over the year's terms. Persistent absence: 10% or more of possible "
@@ -225,7 +236,7 @@ def _attendance_by_stage(terms, stage_of, published) -> Table:
     return table
 
 
-def _attainment(terms, children, start: date, published) -> Table:
+def _attainment(terms, children, start: date, small_below) -> Table:
     """EYFS good level of development (Reception), the expected standard in reading, writing
     and maths (year 6), grade 4 or above in English and maths (year 11)."""
     year_of: dict[int, int] = {
@@ -253,8 +264,8 @@ def _attainment(terms, children, start: date, published) -> Table:
     for year, (label, meets) in measures.items():
         assessed = [child for child, y in year_of.items() if y == year and results.get(child)]
         met = sum(1 for child in assessed if meets(results[child]))
-        cell = _cell(met, published, len(assessed))
-        table.rows.append([label, _cell(len(assessed), published), cell, cell.percent])
+        cell = _cell(met, small_below, len(assessed))
+        table.rows.append([label, _cell(len(assessed), small_below), cell, cell.percent])
     table.note = "Each child's latest attainment recorded in a PEP this year (teacher assessment)."
     return table
 
@@ -282,7 +293,7 @@ def _ks4_basics(results: dict) -> bool:
     return best(ENGLISH_SUBJECTS) >= 3 and best(MATHS_SUBJECTS) >= 3  # rank 3 is grade 4
 
 
-def _destinations(terms, cohort_ids, published) -> Table:
+def _destinations(terms, cohort_ids, small_below) -> Table:
     latest = {}
     for child_id, status in (
         latest_records(terms)
@@ -298,7 +309,7 @@ def _destinations(terms, cohort_ids, published) -> Table:
     total = len(latest)
     table = Table("Post-16 education, employment or training", ["", "Young people", "Share"])
     for status, label in EducationRecord.EetStatus.choices:
-        cell = _cell(counts.get(status, 0), published, total)
+        cell = _cell(counts.get(status, 0), small_below, total)
         table.rows.append([label, cell, cell.percent])
     table.note = "Each young person's latest status recorded in a PEP this year."
     return table

@@ -1,12 +1,15 @@
 """The dashboard's filters: the same keys as the Virtual School's list, so links carry them."""
 
+from crispy_forms_gds.layout import Button, Field, Fixed, Size
 from django import forms
 from django.utils import timezone
 
+from accounts.govuk_forms import govuk_helper
 from accounts.models import School, User
 from children.selectors import KEY_STAGES
 from peps.models import Pep
 
+from .annual import SMALL_COUNT
 from .conditions import AREAS
 from .periods import academic_years, year_label
 
@@ -74,14 +77,17 @@ class DashboardForm(forms.Form):
 
 class AnnualReportForm(forms.Form):
     academic_year = forms.TypedChoiceField(label="Academic year", coerce=int, required=False)
-    published = forms.BooleanField(
-        label="For publication: counts under 5 read \u201cfewer than 5\u201d", required=False
-    )
+    published = forms.BooleanField(required=False)
 
-    def __init__(self, *args, terms, **kwargs):
+    def __init__(self, *args, terms, small_count: int = SMALL_COUNT, **kwargs):
         super().__init__(*args, **kwargs)
         self.years = academic_years(terms)
         self.fields["academic_year"].choices = [(y, year_label(y)) for y in self.years]
+        self.fields[
+            "published"
+        ].label = (
+            f"For publication: counts under {small_count} read \u201cfewer than {small_count}\u201d"
+        )
 
     def default_year(self) -> int:
         """The last academic year that has ended, else the current one."""
@@ -89,3 +95,61 @@ class AnnualReportForm(forms.Form):
         current = today.year if today.month >= 9 else today.year - 1
         ended = [year for year in self.years if year < current]
         return (ended or self.years or [current])[0]
+
+
+class DrawSampleForm(forms.Form):
+    """The head's choice of term and share for a moderation round."""
+
+    term = forms.ModelChoiceField(
+        label="Term",
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": "Choose the term", "invalid_choice": "Choose the term"},
+    )
+    share_percent = forms.IntegerField(
+        label="Share of each officer\u2019s signed-off PEPs to sample",
+        help_text="A percentage, for example 10. Each officer has at least one PEP sampled.",
+        min_value=1,
+        max_value=100,
+        error_messages={
+            "required": "Enter the share to sample, as a percentage",
+            "invalid": "Enter the share as a whole number, for example 10",
+            "min_value": "Enter a share between 1%% and 100%%",
+            "max_value": "Enter a share between 1%% and 100%%",
+        },
+    )
+
+    def __init__(self, *args, terms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].queryset = terms
+        self.helper = govuk_helper(
+            Field.select("term"),
+            Field.text("share_percent", field_width=Fixed.FOUR),
+            Button("submit", "Draw the sample", type="submit"),
+        )
+
+
+class SecondRatingForm(forms.Form):
+    """A rating per section, like the sign-off's, for the blind second rating."""
+
+    def __init__(self, *args, sections, initial_ratings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = []
+        for section in sections:
+            name = f"rating_{section.key}"
+            self.fields[name] = forms.ChoiceField(
+                label=section.title,
+                choices=Pep.Rating.choices,
+                widget=forms.RadioSelect,
+                initial=(initial_ratings or {}).get(section.key),
+                error_messages={"required": f"Rate the section: {section.title}"},
+            )
+            fields.append(Field.radios(name, legend_size=Size.SMALL, inline=True, small=True))
+        self.helper = govuk_helper(*fields, Button("submit", "Save the ratings", type="submit"))
+
+    def ratings(self) -> dict[str, str]:
+        return {
+            name.removeprefix("rating_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("rating_")
+        }

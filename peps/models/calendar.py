@@ -108,5 +108,31 @@ class PepSettings(models.Model):
         default=6,
     )
 
+    # Publishing the annual report (issue 12): small counts could identify a child.
+    publication_small_count = models.PositiveSmallIntegerField(
+        "Published reports: the smallest count shown",
+        validators=[
+            MinValueValidator(2, "Enter a threshold of 2 or more: 1 would suppress nothing"),
+            MaxValueValidator(20, "Enter a threshold of 20 or fewer"),
+        ],
+        default=5,
+        help_text="A count from 1 to one below this reads \u201cfewer than\u201d this number "
+        "(5: \u201cfewer than 5\u201d). Councils use 5 or 6, by local policy.",
+    )
+    publication_suppression_by_default = models.BooleanField(
+        "Prepare the annual report for publication unless told otherwise",
+        default=False,
+        help_text="Whether the annual report opens with small counts suppressed",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "PEP settings"
+        constraints = [
+            models.CheckConstraint(
+                name="publication_small_count_in_range",
+                condition=Q(publication_small_count__gte=2, publication_small_count__lte=20),
+            )
+        ]
+
     def __str__(self) -> str:
         return f"PEP settings of {self.virtual_school}"
