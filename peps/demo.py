@@ -1,14 +1,16 @@
 """Plausible answers for any section, made from its definition: for the demo data and for
 tests that need a PEP filled in. Everything goes through the real services."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from accounts.models import User
 
 from . import services, workflow
 from .education import pep_scale
-from .models import Pep, Target
+from .models import Pep, QualityReview, SectionAnswer, Target, TargetReview
 from .progress import pep_progress
 from .sections import Owner, QuestionType, Scale, Section
 
@@ -188,3 +190,41 @@ def complete_and_submit(pep: Pep, *, teacher: User, social_worker: User, vary: i
 
 def all_green(pep: Pep) -> dict[str, str]:
     return {item.section.key: "green" for item in pep_progress(pep).sections}
+
+
+def varied_ratings(pep: Pep, vary: int) -> dict[str, str]:
+    """Green throughout, or (one PEP in three) two sections amber, which makes it amber."""
+    ratings = all_green(pep)
+    if vary % 3 == 1:
+        for key in list(ratings)[:2]:
+            ratings[key] = "amber"
+    return ratings
+
+
+def date_to_its_term(pep: Pep) -> None:
+    """The demo's history is made today through the services; this dates a signed-off PEP
+    within its own term (submitted two days before it was due, signed off a week later), so
+    that its copy, its timeliness and the six-monthly review of the PEP2 read as they would
+    have. The audit trail keeps the day the demo made it."""
+    term = pep.term
+    due = pep.due_date if pep.due_date and term.start_date < pep.due_date < term.end_date else None
+    submitted = (due or term.start_date + timedelta(days=17)) - timedelta(days=2)
+    day = min(submitted + timedelta(days=7), term.end_date)
+
+    def at(on: date):
+        return timezone.make_aware(datetime.combine(on, time(12)))
+
+    today = timezone.localdate()
+    Pep.objects.filter(pk=pep.pk).update(
+        school_completed_at=at(submitted - timedelta(days=1)),
+        submitted_at=at(submitted),
+        signed_off_at=at(day),
+    )
+    moment = at(day)
+    # The PEP2 reviewed at this sign-off, and the next PEP that carried the date forward.
+    Pep.objects.filter(pk=pep.pk, pep2_reviewed_on=today).update(pep2_reviewed_on=day)
+    Pep.objects.filter(previous=pep, pep2_reviewed_on=today).update(pep2_reviewed_on=day)
+    QualityReview.objects.filter(pep=pep).update(created_at=moment)
+    SectionAnswer.objects.filter(pep=pep).update(saved_at=moment)
+    TargetReview.objects.filter(pep=pep).update(reviewed_at=moment)
+    pep.refresh_from_db()

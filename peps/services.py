@@ -80,12 +80,13 @@ def term_for(*, virtual_school_id: int, on: date) -> Term | None:
 
 
 @transaction.atomic
-def pep_start(*, child: Child, actor: User, kind: str | None = None) -> Pep:
-    """Start the child's PEP for the current term (the first one, or after a gap)."""
+def pep_start(*, child: Child, actor: User, kind: str | None = None, on: date | None = None) -> Pep:
+    """Start the child's PEP for the current term (the first one, or after a gap), or for the
+    term of the day `on` (a PEP held on paper in an earlier term, entered now)."""
     child = Child.objects.select_for_update().get(pk=child.pk)
     if child.peps.exclude(state=Pep.State.SIGNED_OFF).exists():
         raise ValidationError("This child already has a PEP in progress")
-    term = term_for(virtual_school_id=child.virtual_school_id, on=timezone.localdate())
+    term = term_for(virtual_school_id=child.virtual_school_id, on=on or timezone.localdate())
     if term is None:
         raise ValidationError(
             "The Virtual School has no term dates for this academic year: add them first"

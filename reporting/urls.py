@@ -20,4 +20,6 @@ urlpatterns = [
         views.moderation_rate,
         name="moderation_rate",
     ),
+    path("children/<int:child_id>/progress/", views.progress, name="child_progress"),
+    path("peps/<int:pep_id>/changes/", views.changes, name="pep_changes"),
 ]

@@ -1,6 +1,7 @@
 """The Virtual School's dashboard (its staff's home), the annual report and moderation."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
@@ -12,16 +13,20 @@ from accounts.decorators import role_required
 from accounts.govuk_forms import raise_on_form
 from accounts.models import VIRTUAL_SCHOOL_STAFF, Role, School
 from audit.services import audit_record
-from children.selectors import social_workers_of
+from children.selectors import child_get_for_user, social_workers_of
 from peps.education import pep_scale
 from peps.models import PepSettings
+from peps.selectors import pep_get_for_user
 
 from . import moderation as moderation_rules
+from . import services
 from .annual import SMALL_COUNT, annual_report
+from .changes import pep_changes
 from .exports import annual_report_pdf, annual_report_xlsx
 from .figures import dashboard as dashboard_figures
 from .filters import person_terms
 from .forms import AnnualReportForm, DashboardForm, DrawSampleForm, SecondRatingForm
+from .progress import child_progress
 
 
 @role_required(*VIRTUAL_SCHOOL_STAFF)
@@ -182,3 +187,22 @@ def moderation_rate(request, sample_id):
         "reporting/moderation_rate.html",
         {"sample": sample, "pep": pep, "shown": shown, "scale": scale, "form": form},
     )
+
+
+@login_required
+def progress(request, child_id):
+    """Anyone who may see the child (carers may not: they see signed-off PEPs only)."""
+    child = child_get_for_user(user=request.user, child_id=child_id)
+    services.child_progress_record_view(actor=request.user, child=child)
+    return render(request, "reporting/child_progress.html", {"child": child,
+                  "progress": child_progress(child=child)})  # fmt: skip
+
+
+@login_required
+def changes(request, pep_id):
+    """What changed since the child's previous signed-off PEP, for anyone who may see the
+    child."""
+    pep = pep_get_for_user(user=request.user, pep_id=pep_id)
+    services.pep_changes_record_view(actor=request.user, pep=pep)
+    return render(request, "reporting/pep_changes.html", {"pep": pep, "child": pep.child,
+                  "comparison": pep_changes(pep=pep)})  # fmt: skip

@@ -7,11 +7,14 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from peps import demo, services, workflow
 from peps.models import Pep, SectionAnswer, TargetReview
 from peps.signals import pep_signed_off
+from tests.children.factories import ChildFactory
+from tests.peps.factories import TermFactory
 
 ROLES = ("allocated_social_worker", "designated_teacher", "vs_officer", "other_social_worker",
          "other_school_teacher", "other_vs_officer", "reviewing_officer")  # fmt: skip
@@ -296,6 +299,21 @@ def test_nothing_changes_after_sign_off(world, pep):
 def test_a_second_pep_cannot_be_started_while_one_is_open(world, pep):
     with pytest.raises(ValidationError, match="already has a PEP in progress"):
         services.pep_start(child=world.child, actor=world.allocated_social_worker)
+
+
+def test_a_pep_held_in_an_earlier_term_is_started_in_that_term(world, terms):
+    today = timezone.localdate()
+    earlier = TermFactory(
+        virtual_school=world.virtual_school, academic_year=today.year - 1, name="summer",
+        start_date=today - timedelta(days=150), end_date=today - timedelta(days=60),
+        half_term_start=None, half_term_end=None,
+    )  # fmt: skip
+    pep = services.pep_start(
+        child=world.child, actor=world.allocated_social_worker, on=earlier.start_date
+    )
+    assert pep.term == earlier
+    assert services.pep_start(child=ChildFactory(virtual_school=world.virtual_school),
+                              actor=world.vs_officer).term == terms[0]  # fmt: skip
 
 
 def test_a_teacher_cannot_start_a_pep(world, terms):

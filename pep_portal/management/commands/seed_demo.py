@@ -37,8 +37,8 @@ from peps import demo, workflow
 from peps.clock.calendar import CalendarIncomplete, SchoolCalendar
 from peps.clock.reminders import run_daily_reminders
 from peps.documents.copies import signed_off_copies_retry
-from peps.models import Term
-from peps.services import pep_start
+from peps.models import Pep, Term
+from peps.services import pep_start, term_for
 
 DEMO_PASSWORD = "pep-portal-demo"  # noqa: S105 - published on purpose, for the demo only
 
@@ -189,7 +189,8 @@ class Command(BaseCommand):
 
     def _terms(self, virtual_school: VirtualSchool) -> None:
         current = academic_year_of(timezone.localdate())
-        for academic_year in (current, current + 1):
+        # Last year's terms too: the children's history (see `_history`).
+        for academic_year in (current - 1, current, current + 1):
             for term in _term_dates(academic_year):
                 Term.objects.get_or_create(
                     virtual_school=virtual_school,
@@ -265,7 +266,7 @@ class Command(BaseCommand):
                 ),
             )
             self._facts(child, index, year_group, code, actor, people, schools)
-            self._pep(child, index, people)
+            self._pep(child, index, code, people)
             children.append(child)
         return children
 
@@ -305,7 +306,7 @@ class Command(BaseCommand):
             ],
         )
 
-    def _pep(self, child, index, people) -> None:
+    def _pep(self, child, index, code, people) -> None:
         """Every child has this term's PEP. A few are further on, so that each stage of the
         cycle (and each kind) can be seen: school part complete, waiting for quality assurance,
         and signed off with next term's PEP started and its targets to review."""
@@ -314,7 +315,12 @@ class Command(BaseCommand):
             school_memberships__school__enrolments__child=child,
             school_memberships__school__enrolments__end_date__isnull=True,
         ).first()
-        pep = pep_start(child=child, actor=social_worker)
+        officer = people[
+            "officer@northshire.example" if code == "990" else "officer@westshire.example"
+        ]
+        pep = self._history(child, index, social_worker, teacher, officer) or pep_start(
+            child=child, actor=social_worker
+        )
         stage = {3: "school_complete", 8: "submitted", 15: "submitted", 1: "submitted",
                  11: "signed_off", 0: "signed_off", 9: "signed_off"}.get(index)  # fmt: skip
         if stage is None or teacher is None:
@@ -346,6 +352,41 @@ class Command(BaseCommand):
                         request=request, actor=officer, amount=half,
                         paid_on=timezone.localdate(), reference=f"PPP-{request.pk:05d}",
                     )  # fmt: skip
+
+    def _history(self, child, index, social_worker, teacher, officer) -> Pep | None:
+        """Signed-off PEPs for the two terms before this one, or those of them the child was
+        in care for (early years from age two), with attendance, attainment and ratings that
+        vary from term to term. Returns this term's PEP, which the last sign-off started."""
+        if teacher is None:
+            return None
+        today = timezone.localdate()
+        current = term_for(virtual_school_id=child.virtual_school_id, on=today)
+        terms = [
+            term
+            for term in Term.objects.filter(
+                virtual_school=child.virtual_school_id,
+                end_date__lt=current.start_date,
+                end_date__gte=child.date_entered_care,
+            ).order_by("-start_date")[:2]
+            if child.year_group(on=term.start_date) >= -2
+        ][::-1]
+        if not terms:
+            return None
+        pep = pep_start(child=child, actor=social_worker, on=terms[0].start_date)
+        for offset in range(len(terms)):
+            vary = index + len(terms) - offset
+            pep = demo.complete_and_submit(
+                pep, teacher=teacher, social_worker=social_worker, vary=vary
+            )
+            workflow.pep_sign_off(
+                pep=pep,
+                actor=officer,
+                section_ratings=demo.varied_ratings(pep, vary),
+                feedback="Targets reviewed and the child's views recorded.",
+            )
+            demo.date_to_its_term(pep)
+            pep = child.peps.exclude(state=Pep.State.SIGNED_OFF).get()
+        return pep
 
     def _ppplus_requests(self, pep, teacher) -> list:
         """English tuition arranged by the Virtual School; maths resources bought by the school."""
