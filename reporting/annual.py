@@ -124,7 +124,7 @@ def _cohort(children, stage_of, virtual_school, small_below) -> Table:
     total = len(stage_of)
     areas = children.aggregate(
         inside=Count("pk", filter=in_area(virtual_school)),
-        outside=Count("pk", filter=with_a_school() & ~in_area(virtual_school)),
+        outside=Count("pk", filter=with_a_school(virtual_school) & ~in_area(virtual_school)),
     )
     table = Table("The children looked after", ["", "Children", "Share"])
     for stage in KEY_STAGE_ORDER:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q
 
 from accounts.models import VirtualSchool
 from children.models import Enrolment
@@ -23,18 +23,32 @@ def in_care_during(term: Term) -> Q:
 
 
 def term_peps(term: Term):
-    """Each child's latest PEP for the term."""
-    latest = (
-        Pep.objects.filter(child=OuterRef("child"), term=term)
-        .order_by("-version")
-        .values("version")[:1]
+    """Each child's latest PEP for the term: the one with no later version for the term.
+
+    An anti-join rather than a subquery per PEP for its child's latest version, so the database
+    reads the term's PEPs once however many children the Virtual School has.
+    """
+    later = Pep.objects.filter(child=OuterRef("child"), term=term, version__gt=OuterRef("version"))
+    return Pep.objects.filter(term=term).filter(~Exists(later))
+
+
+def _peps_of(virtual_school_id: int):
+    """PEPs of the Virtual School's children only: the figures count its own children, and
+    without this the database reads every council's PEPs in that state."""
+    return Pep.objects.filter(child__virtual_school_id=virtual_school_id)
+
+
+def _enrolments_of(virtual_school_id: int):
+    return Enrolment.objects.filter(
+        end_date__isnull=True, child__virtual_school_id=virtual_school_id
     )
-    return Pep.objects.filter(term=term, version=Subquery(latest))
 
 
 def term_records(term: Term):
-    """The typed education data of each child's latest PEP for the term."""
-    return EducationRecord.objects.filter(pep__in=term_peps(term))
+    """The typed education data of each child's latest PEP for the term. A record's term is its
+    PEP's (`peps.education` copies it); filtering on it too reads the term's records by index
+    rather than every record in the country."""
+    return EducationRecord.objects.filter(term=term, pep__in=term_peps(term))
 
 
 def _children_with(queryset) -> Q:
@@ -52,18 +66,18 @@ def pep_rated(term: Term, rating: str) -> Q:
 def in_area(virtual_school: VirtualSchool) -> Q:
     """The child's current school is in the council's own area."""
     return _children_with(
-        Enrolment.objects.filter(end_date__isnull=True, school__council=virtual_school.council)
+        _enrolments_of(virtual_school.pk).filter(school__council=virtual_school.council)
     )
 
 
-def with_a_school() -> Q:
-    return _children_with(Enrolment.objects.filter(end_date__isnull=True))
+def with_a_school(virtual_school: VirtualSchool) -> Q:
+    return _children_with(_enrolments_of(virtual_school.pk))
 
 
 AREAS: dict[str, tuple[str, Callable[[VirtualSchool], Q]]] = {
     "in": ("At a school in the council's area", in_area),
-    "out": ("At a school out of the area", lambda vs: with_a_school() & ~in_area(vs)),
-    "none": ("No school recorded", lambda vs: ~with_a_school()),
+    "out": ("At a school out of the area", lambda vs: with_a_school(vs) & ~in_area(vs)),
+    "none": ("No school recorded", lambda vs: ~with_a_school(vs)),
 }
 
 
@@ -77,7 +91,7 @@ class Figure:
 
 def _overdue(term: Term, today: date) -> Q:
     return _children_with(
-        Pep.objects.filter(
+        _peps_of(term.virtual_school_id).filter(
             state__in=[Pep.State.DRAFT, Pep.State.SCHOOL_COMPLETE], due_date__lt=today
         )
     )
@@ -94,7 +108,9 @@ FIGURES: dict[str, Figure] = {
     "overdue": Figure("PEP overdue now", _overdue),
     "waiting_qa": Figure(
         "Waiting for quality assurance",
-        lambda term, today: _children_with(Pep.objects.filter(state=Pep.State.SUBMITTED)),
+        lambda term, today: _children_with(
+            _peps_of(term.virtual_school_id).filter(state=Pep.State.SUBMITTED)
+        ),
     ),
     "first_pep_on_time": Figure(
         "First PEP submitted within its timescale",
