@@ -2,9 +2,10 @@
 show, that looking is audited, and that the progress page costs the same queries however many
 terms the child has."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -44,16 +45,21 @@ def sign_off_in_turn(world, pep: Pep, count: int, capture) -> Pep:
     """Sign `count` PEPs off one after another (each sign-off starts the next term's PEP), with
     figures that vary; returns the open PEP that follows, its school part filled in."""
     for vary in range(count):
-        pep = demo.complete_and_submit(
-            pep,
-            teacher=world.designated_teacher,
-            social_worker=world.allocated_social_worker,
-            vary=vary,
-        )
-        with capture(execute=True):
-            workflow.pep_sign_off(
-                pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+        # The meeting is held on the first day of the PEP's term, and a PEP is signed off only
+        # once its meeting has been held: for a term still ahead, do it the day after.
+        day = max(pep.term.start_date + timedelta(days=1), timezone.localdate())
+        with time_machine.travel(timezone.make_aware(datetime.combine(day, time(12))), tick=False):
+            pep = demo.complete_and_submit(
+                pep,
+                teacher=world.designated_teacher,
+                social_worker=world.allocated_social_worker,
+                vary=vary,
             )
+            with capture(execute=True):
+                workflow.pep_sign_off(
+                    pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep),
+                    feedback="",
+                )  # fmt: skip
         pep = world.child.peps.exclude(state=Pep.State.SIGNED_OFF).get()
     demo.fill_school_part(pep, world.designated_teacher, vary=count)
     return pep
