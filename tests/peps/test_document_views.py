@@ -2,8 +2,10 @@
 carer's home that lists the copies."""
 
 import hashlib
+from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -155,10 +157,13 @@ def test_the_carer_sees_the_signed_off_peps_of_their_child_newest_first(
     from peps import demo
 
     newer = Pep.objects.get(previous=signed_off_pep)
-    demo.complete_and_submit(
-        newer, teacher=world.designated_teacher, social_worker=world.allocated_social_worker
-    )
-    sign_off(newer)
+    # Next term's PEP is signed off once its meeting (on the term's first day) has been held.
+    day = max(newer.term.start_date + timedelta(days=1), timezone.localdate())
+    with time_machine.travel(timezone.make_aware(datetime.combine(day, time(12))), tick=False):
+        demo.complete_and_submit(
+            newer, teacher=world.designated_teacher, social_worker=world.allocated_social_worker
+        )
+        sign_off(newer)
     html = as_persona("carer").get(reverse("children:carer_home")).content.decode()
     assert world.child.display_name in html
     newest = html.index(reverse("peps:signed_off_copy", args=[newer.pk]))
