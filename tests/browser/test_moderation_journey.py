@@ -5,6 +5,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from funding import services as funding_services
+from funding.models import PpPlusRequest
 from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from peps import demo, workflow
 from peps.models import Pep
@@ -33,10 +35,15 @@ def test_the_head_draws_a_sample_an_officer_rates_it_blind_and_the_head_reads_th
     call_command("seed_demo", force=True)
     head = User.objects.get(email=HEAD)
     # The demo's officer signed off three PEPs; the head signs off one more, so that each has
-    # PEPs in the sample and each is the other's second rater.
+    # PEPs in the sample and each is the other's second rater. Its PP+ is decided first, as
+    # sign-off requires.
     waiting = Pep.objects.filter(
         state=Pep.State.SUBMITTED, child__virtual_school=head.virtual_school
     ).first()
+    for request in PpPlusRequest.objects.filter(target__pep=waiting, decision="pending"):
+        funding_services.ppplus_decide(
+            request=request, actor=head, decision="approved", approved_amount=None, reason=""
+        )
     workflow.pep_sign_off(
         pep=waiting, actor=head, section_ratings=demo.all_green(waiting), feedback=""
     )
