@@ -12,7 +12,7 @@ urlpatterns = [
     path(
         "virtual-school/calendar/terms/<int:term_id>/", calendar_views.term_edit, name="term_edit"
     ),
-    path("virtual-school/pep-settings/", calendar_views.pep_settings, name="settings"),
+    path("virtual-school/calendar/pep-settings/", calendar_views.pep_settings, name="settings"),
     path("deadlines/", views.deadlines, name="deadlines"),
     path("deadlines/emails/", views.reminder_preference, name="reminder_preference"),
     path("children/<int:child_id>/peps/start/", views.pep_start, name="start"),

@@ -32,6 +32,16 @@ def test_navigation_marks_the_current_page(client, social_worker):
     assert "Signed in as <strong>" in html
 
 
+def test_a_virtual_school_page_marks_its_own_item_not_the_dashboard(client, vs_head):
+    """The PEP settings are reached from the term dates, so that item is the current one."""
+    import re
+
+    client.force_login(vs_head)
+    html = client.get(reverse("peps:settings")).content.decode()
+    current = re.findall(r'aria-current="page">\s*<strong[^>]*>([^<]+)</strong>', html)
+    assert current == ["Term dates"]
+
+
 def test_designated_teacher_sees_their_schools_named(client, designated_teacher, school):
     client.force_login(designated_teacher)
     html = client.get(reverse("children:school_children")).content.decode()
