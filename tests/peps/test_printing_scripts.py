@@ -10,6 +10,9 @@ from django.utils import timezone
 from peps import demo
 from peps.documents import printing
 from peps.documents.storage import private_storage
+from peps.models import SectionAnswer
+from peps.sections import QuestionType, sections_for
+from peps.templatetags.peps_print import text_direction
 from tests.meetings.factories import InvitationFactory, MeetingFactory
 from tests.peps.pdf import pdf_glyphs, pdf_text
 
@@ -25,6 +28,8 @@ NAMES = {
     "Vietnamese": "Nguyễn Thị Ánh",
 }
 SHIPPED = ("PEP-Sans", "PEP-Arabic", "PEP-Ethiopic", "PEP-Han")
+# The child's views in their own words, in Persian: "I like school and my friends."
+VIEWS_IN_PERSIAN = "من مدرسه و دوستانم را دوست دارم."
 
 
 def assert_every_letter_is_drawn_from_the_shipped_fonts(pdf: bytes):
@@ -54,16 +59,33 @@ def _meeting_with_everyone(pep):
         InvitationFactory(meeting=meeting, name=name, attended=True)
 
 
+def _answer_in_persian(pep) -> None:
+    """The first long answer of the PEP written in Persian, as a child might give their views."""
+    for section in sections_for(pep.kind):
+        row = SectionAnswer.objects.filter(pep=pep, section_key=section.key).first()
+        long = [q.key for q in section.questions if q.type == QuestionType.TEXTAREA]
+        if row and long:
+            row.answers[long[0]] = VIEWS_IN_PERSIAN
+            row.save(update_fields=["answers"])
+            return
+    raise AssertionError("the PEP has no long answer")
+
+
 def test_the_draft_and_the_signed_off_copy_print_every_script(
     world, pep, child_of_many_scripts, sign_off
 ):
     _meeting_with_everyone(pep)
-    draft = printing.pep_pdf(pep, draft=True)
-    pep = sign_off(
-        demo.complete_and_submit(
-            pep, teacher=world.designated_teacher, social_worker=world.allocated_social_worker
-        )
+    pep = demo.complete_and_submit(
+        pep, teacher=world.designated_teacher, social_worker=world.allocated_social_worker
     )
+    _answer_in_persian(pep)
+    html = printing.pep_html(pep, draft=True)
+    # Names are set apart from the English around them; the Persian answer reads from the right.
+    assert "<bdi>小龙 李</bdi> (known as <bdi>تسنيم</bdi>)" in html
+    assert "<bdi>تسنيم 李</bdi> · born" in html
+    assert f'<td dir="rtl">{VIEWS_IN_PERSIAN}</td>' in html
+    draft = printing.pep_pdf(pep, draft=True)
+    pep = sign_off(pep)
     with private_storage().open(pep.signed_off_copy.file_name, "rb") as handle:
         copy = handle.read()
     for pdf in (draft, copy):
@@ -73,6 +95,7 @@ def test_the_draft_and_the_signed_off_copy_print_every_script(
         assert "تسنيم 李" in text  # the name they are known by, on every page's header
         for script, name in NAMES.items():
             assert name in text, script
+        assert VIEWS_IN_PERSIAN.rstrip(".") in text
 
 
 def test_the_blank_form_is_drawn_from_the_shipped_fonts():
@@ -90,3 +113,20 @@ def test_a_line_in_any_script_is_drawn_from_the_shipped_fonts(script):
     pdf = printing.html_to_pdf(html)
     assert_every_letter_is_drawn_from_the_shipped_fonts(pdf)
     assert name in pdf_text(pdf)
+
+
+@pytest.mark.parametrize(
+    ("text", "direction"),
+    [
+        (VIEWS_IN_PERSIAN, "rtl"),
+        ("ڕێبوار", "rtl"),
+        ("12 تسنيم", "rtl"),  # digits have no direction of their own
+        ("Maya (تسنيم)", "ltr"),
+        ("李小龙", "ltr"),
+        ("ዮሴፍ", "ltr"),
+        ("", "ltr"),
+        (None, "ltr"),
+    ],
+)
+def test_text_reads_the_way_its_first_letter_does(text, direction):
+    assert text_direction(text) == direction
