@@ -41,6 +41,7 @@ DUMMY_KWARGS = {
     "term_id": 1,
     "request_id": 1,
     "move_id": 1,
+    "attachment_id": 1,
     "kind": "school_age",
     "user_id": 1,
     "run_id": 1,
