@@ -47,7 +47,7 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture(scope="session")
 def clamd_address(tmp_path_factory):
-    """A real clamd for the run, started when a test first needs one (tests/attachments/clamd.py)."""
+    """A real clamd for the run, started when a test first needs one (tests/attachments)."""
     import shutil
 
     from tests.attachments.clamd import start_clamd

@@ -37,7 +37,7 @@ def start_clamd(folder: Path) -> tuple[subprocess.Popen, str]:
             ]
         )
     )
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603 - clamd, with a config this test wrote
         [clamd, "--config-file", str(config)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
