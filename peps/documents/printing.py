@@ -211,7 +211,7 @@ def pep_print_context(pep: Pep, *, draft: bool) -> dict:
         "meetings": meetings,
         "followed_up": followed_up,
         "sign_off": sign_off,
-        **_next_meeting(pep, progress.facts.answers.get("sign_off", {})),
+        **next_meeting(pep, progress.facts.answers.get("sign_off", {})),
     }
 
 
@@ -225,7 +225,7 @@ def _attachments(pep: Pep, *, until) -> list:
     return list(documents.select_related("uploaded_by", "pep").order_by("document_date", "pk"))
 
 
-def _next_meeting(pep: Pep, answers: dict) -> dict:
+def next_meeting(pep: Pep, answers: dict) -> dict:
     """The next meeting's date: the social worker's, or the provisional one planned at
     sign-off for next term's PEP."""
     chosen = answer_text(SIGN_OFF_NEXT_MEETING, answers.get("next_meeting_date"))
