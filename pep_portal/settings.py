@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "peps",
     "meetings",
     "funding",
+    "voice",
     "reporting",
     "exchange",
     # Last: the project itself, for commands that span every app (seed_demo).

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("peps.urls")),
     path("", include("meetings.urls")),
     path("", include("funding.urls")),
+    path("", include("voice.urls")),
     path("", include("reporting.urls")),
     path("virtual-school/imports/", include("exchange.urls")),
     path("api/", include("exchange.api.urls")),
