@@ -1,7 +1,7 @@
+from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 
 from accounts.govuk_forms import govuk_helper
-from crispy_forms_gds.layout import Button, Field, Size
 
 from .questionnaires import CARER_LIMIT, CARER_QUESTIONS
 
