@@ -194,9 +194,7 @@ def test_a_code_is_shown_once_and_only_its_hash_kept(as_persona, pep):
     assert invitation.expires_at - invitation.created_at == timedelta(days=14)
 
 
-def test_an_emailed_link_names_no_child(
-    as_persona, world, pep, django_capture_on_commit_callbacks
-):
+def test_an_emailed_link_names_no_child(as_persona, world, pep, django_capture_on_commit_callbacks):
     client = as_persona("allocated_social_worker")
     with django_capture_on_commit_callbacks(execute=True):
         code = _invite(client, pep, delivery="email", email="ava@example.com")
@@ -222,7 +220,9 @@ def test_a_child_under_11_is_not_invited(as_persona, world, terms):
     pep = workflow_pep(world)
     client = as_persona("allocated_social_worker")
     assert client.get(reverse("voice:invite", args=[pep.pk])).status_code == 403
-    assert client.post(reverse("voice:invite", args=[pep.pk]), {"delivery": "code"}).status_code == 403
+    assert (
+        client.post(reverse("voice:invite", args=[pep.pk]), {"delivery": "code"}).status_code == 403
+    )
     section = client.get(reverse("peps:section", args=[pep.pk, "child_views"])).content.decode()
     assert reverse("voice:invite", args=[pep.pk]) not in section
     assert reverse("voice:child_mode", args=[pep.pk]) in section
@@ -247,9 +247,11 @@ def test_the_young_person_answers_by_link_and_it_is_spent(client, as_persona, wo
     entered = client.post(reverse("voice:code"), {"code": code})
     assert entered.status_code == 400 and "already been sent" in entered.content.decode()
     # The adults read the words in the PEP, marked as the child's own.
-    page = as_persona("designated_teacher").get(
-        reverse("peps:section", args=[pep.pk, "child_views"])
-    ).content.decode()
+    page = (
+        as_persona("designated_teacher")
+        .get(reverse("peps:section", args=[pep.pk, "child_views"]))
+        .content.decode()
+    )
     assert "Maths tests make me nervous" in page and "on their own, by the link" in page
     actions = set(AuditEvent.objects.filter(child=world.child).values_list("action", flat=True))
     assert {"child_views.invited", "child_views.link_opened", "child_views.sent",
@@ -309,7 +311,9 @@ def test_one_childs_link_never_reaches_another_childs_questions(client, world, p
     ChildViewsInvitationFactory(pep=pep, code="FIRSTCHILD23")
     other_child = ChildFactory(virtual_school=world.virtual_school)
     SocialWorkerAllocationFactory(child=other_child)
-    other = ChildViewsInvitationFactory(pep=DraftPepFactory(child=other_child), code="OTHERCHILD23")
+    other = ChildViewsInvitationFactory(
+        pep=DraftPepFactory(child=other_child, term=pep.term), code="OTHERCHILD23"
+    )
     # The other invitation has been opened elsewhere (its questionnaire exists).
     services.invitation_open(code="OTHERCHILD23", ip_address="10.0.0.5")
     client.get(reverse("voice:link", args=["FIRSTCHILD23"]))
@@ -383,7 +387,9 @@ def test_a_carer_gives_their_views_from_home_and_the_adults_read_them(as_persona
 def test_carer_views_refuse_bad_input_and_keep_it(as_persona, pep):
     client = as_persona("carer")
     response = client.post(reverse("voice:carer_views", args=[pep.pk]), {"at_home": ""})
-    assert response.status_code == 400 and "Answer at least one question" in response.content.decode()
+    assert (
+        response.status_code == 400 and "Answer at least one question" in response.content.decode()
+    )
     long = "y" * 2001
     response = client.post(reverse("voice:carer_views", args=[pep.pk]), {"worries": long})
     assert response.status_code == 400 and long in response.content.decode()
@@ -395,9 +401,10 @@ def test_carer_views_close_when_the_pep_is_submitted(as_persona, pep):
     pep.save(update_fields=["state"])
     client = as_persona("carer")
     assert client.get(reverse("voice:carer_views", args=[pep.pk])).status_code == 404
-    assert reverse("voice:carer_views", args=[pep.pk]) not in client.get(
-        reverse("children:carer_home")
-    ).content.decode()
+    assert (
+        reverse("voice:carer_views", args=[pep.pk])
+        not in client.get(reverse("children:carer_home")).content.decode()
+    )
 
 
 def test_the_pdf_prints_the_childs_words_and_the_carers_views(world, pep):
