@@ -154,9 +154,7 @@ def _views_prefetches() -> list[Prefetch]:
     return [
         Prefetch(
             "child_views_responses",
-            queryset=child_views.objects.filter(submitted_at__isnull=False).select_related(
-                "adult"
-            ),
+            queryset=child_views.objects.filter(submitted_at__isnull=False).select_related("adult"),
         ),
         Prefetch("carer_views", queryset=carer_views.objects.select_related("carer")),
     ]
