@@ -23,7 +23,7 @@ PUBLIC = {
     "privacy": 200,
     # The young person's pages: the code is their key, not a sign-in.
     "voice:code": 200,
-    "voice:link": 403,  # says the link does not work
+    "voice:link": 302,  # no code: to the page for entering one
     "voice:link_question": 403,  # this session opened no invitation
     "voice:link_send": 403,
     "voice:link_sent": 200,
@@ -54,7 +54,6 @@ DUMMY_KWARGS = {
     "sample_id": 1,
     "views_id": 1,
     "number": 1,
-    "code": "NOTACODE1234",
     "invitation": "00000000-0000-0000-0000-000000000001",
 }
 

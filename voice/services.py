@@ -200,7 +200,7 @@ def invitation_create(
         changes={"delivery": invitation.delivery, "replaced": replaced},
     )
     if email:
-        link = settings.SITE_URL + reverse("voice:link", args=[code])
+        link = f"{settings.SITE_URL}{reverse('voice:link')}?code={code}"
         expires = timezone.localtime(invitation.expires_at)
         personalisation = {
             "link": link,

@@ -21,7 +21,7 @@ urlpatterns = [
     path("peps/<int:pep_id>/carer-views/", views.carer_views, name="carer_views"),
     # The young person's pages: no sign-in, only the code.
     path("your-views/", views.code_entry, name="code"),
-    path("your-views/link/<str:code>/", views.link, name="link"),
+    path("your-views/open/", views.link, name="link"),
     path("your-views/<uuid:invitation>/<int:number>/", views.link_question, name="link_question"),
     path("your-views/<uuid:invitation>/send/", views.link_send, name="link_send"),
     path("your-views/sent/", views.link_sent, name="link_sent"),

@@ -188,7 +188,7 @@ def invite(request, pep_id):
                     "child": pep.child,
                     "invitation": invitation,
                     "code": services.format_code(code),
-                    "link": request.build_absolute_uri(reverse("voice:link", args=[code])),
+                    "link": request.build_absolute_uri(f"{reverse('voice:link')}?code={code}"),
                     "code_page": request.build_absolute_uri(reverse("voice:code")),
                 },
             )
@@ -236,8 +236,12 @@ def code_entry(request):
 
 
 @never_cache
-def link(request, code):
-    """The emailed link: checked, then the code leaves the address bar."""
+def link(request):
+    """The emailed link, with the code in its query string (which logs never keep): checked,
+    then the code leaves the address bar."""
+    code = request.GET.get("code", "")
+    if not code:
+        return redirect("voice:code")
     try:
         return _opened(request, code)
     except services.TooManyGuesses:

@@ -63,7 +63,7 @@ def test_the_child_and_the_carer_give_their_views_and_the_adults_read_them(page)
     page.get_by_role("button", name="Send my answers").click()
     assert "Your answers have been sent" in page.locator(".govuk-panel").inner_text()
     assert_accessible(page)
-    page.goto(f"/your-views/link/{DEMO_CODE}/")  # spent now
+    page.goto(f"/your-views/open/?code={DEMO_CODE}")  # spent now
     assert "already been sent" in page.locator("main").inner_text()
     assert_accessible(page)
 

@@ -31,6 +31,10 @@ from .factories import (
     LinkAttemptFactory,
 )
 
+def _link(code):
+    return f"{reverse('voice:link')}?code={code}"
+
+
 GATHERERS = {"allocated_social_worker", "designated_teacher"}
 
 
@@ -200,7 +204,7 @@ def test_an_emailed_link_names_no_child(as_persona, world, pep, django_capture_o
         code = _invite(client, pep, delivery="email", email="ava@example.com")
     message = mail.outbox[-1]
     assert message.to == ["ava@example.com"]
-    assert reverse("voice:link", args=[code.replace("-", "")]) in message.body
+    assert _link(code.replace("-", "")) in message.body
     assert world.child.legal_first_name not in message.body + message.subject
     assert "ava@example.com" not in str(ChildViewsInvitation.objects.get().__dict__)
 
@@ -231,7 +235,7 @@ def test_a_child_under_11_is_not_invited(as_persona, world, terms):
 def test_the_young_person_answers_by_link_and_it_is_spent(client, as_persona, world, pep):
     code = _invite(as_persona("allocated_social_worker"), pep)
     client.logout()
-    opened = client.get(reverse("voice:link", args=[code]))
+    opened = client.get(_link(code))
     assert opened.status_code == 302
     first = client.get(opened.url).content.decode()
     assert world.child.legal_first_name not in first and "What is going well?" in first
@@ -241,7 +245,7 @@ def test_the_young_person_answers_by_link_and_it_is_spent(client, as_persona, wo
     assert views.way == "link" and views.submitted_at is not None
     assert ChildViewsInvitation.objects.get().used_at is not None
     # Reused: the link, the code and the question pages are all refused now.
-    again = client.get(reverse("voice:link", args=[code]))
+    again = client.get(_link(code))
     assert again.status_code == 403 and "already been sent" in again.content.decode()
     assert client.get(opened.url).status_code == 403
     entered = client.post(reverse("voice:code"), {"code": code})
@@ -268,13 +272,13 @@ def test_the_code_page_opens_the_same_questions(client, world, pep):
 def test_an_expired_link_is_refused(client, pep):
     ChildViewsInvitationFactory(pep=pep, code="EXPIREDCODE2")
     with time_machine.travel(timezone.now() + timedelta(days=14, minutes=1)):
-        response = client.get(reverse("voice:link", args=["EXPIREDCODE2"]))
+        response = client.get(_link("EXPIREDCODE2"))
     assert response.status_code == 403 and "expired" in response.content.decode()
 
 
 def test_an_opened_link_stops_when_it_expires(client, pep):
     invitation = ChildViewsInvitationFactory(pep=pep, code="OPENEDCODE22")
-    opened = client.get(reverse("voice:link", args=["OPENEDCODE22"]))
+    opened = client.get(_link("OPENEDCODE22"))
     assert client.get(opened.url).status_code == 200
     with time_machine.travel(invitation.expires_at + timedelta(seconds=1)):
         assert client.get(opened.url).status_code == 403
@@ -285,7 +289,7 @@ def test_an_opened_link_stops_when_it_expires(client, pep):
 def test_a_tampered_code_is_refused(client, pep):
     ChildViewsInvitationFactory(pep=pep, code="TAMPERCODE23")
     for tampered in ("TAMPERCODE24", "TAMPERCODE2", "TAMPERCODE234", "X" * 12):
-        response = client.get(reverse("voice:link", args=[tampered]))
+        response = client.get(_link(tampered))
         assert response.status_code == 403, tampered
     assert not ChildViews.objects.exists()
 
@@ -296,15 +300,15 @@ def test_guessing_is_rate_limited(client, pep):
         assert client.post(reverse("voice:code"), {"code": f"WRONG{n:07d}"}).status_code == 400
     # Now even the right code is refused from this address, on either page, for an hour.
     assert client.post(reverse("voice:code"), {"code": "RIGHTCODE234"}).status_code == 429
-    assert client.get(reverse("voice:link", args=["RIGHTCODE234"])).status_code == 429
+    assert client.get(_link("RIGHTCODE234")).status_code == 429
     with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
-        assert client.get(reverse("voice:link", args=["RIGHTCODE234"])).status_code == 302
+        assert client.get(_link("RIGHTCODE234")).status_code == 302
 
 
 def test_guesses_from_another_address_do_not_count(client, pep):
     ChildViewsInvitationFactory(pep=pep, code="RIGHTCODE567")
     LinkAttemptFactory.create_batch(services.LINK_FAILURES_PER_HOUR, ip_address="10.0.0.9")
-    assert client.get(reverse("voice:link", args=["RIGHTCODE567"])).status_code == 302
+    assert client.get(_link("RIGHTCODE567")).status_code == 302
 
 
 def test_one_childs_link_never_reaches_another_childs_questions(client, world, pep):
@@ -316,7 +320,7 @@ def test_one_childs_link_never_reaches_another_childs_questions(client, world, p
     )
     # The other invitation has been opened elsewhere (its questionnaire exists).
     services.invitation_open(code="OTHERCHILD23", ip_address="10.0.0.5")
-    client.get(reverse("voice:link", args=["FIRSTCHILD23"]))
+    client.get(_link("FIRSTCHILD23"))
     for url in (
         reverse("voice:link_question", args=[other.public_id, 1]),
         reverse("voice:link_send", args=[other.public_id]),
@@ -331,15 +335,15 @@ def test_a_new_link_replaces_the_old_one(client, as_persona, pep):
     first = _invite(sw, pep)
     second = _invite(sw, pep)
     client.logout()
-    assert client.get(reverse("voice:link", args=[first])).status_code == 403
-    assert client.get(reverse("voice:link", args=[second])).status_code == 302
+    assert client.get(_link(first)).status_code == 403
+    assert client.get(_link(second)).status_code == 302
 
 
 def test_the_link_stops_when_the_pep_is_submitted(client, world, pep):
     ChildViewsInvitationFactory(pep=pep, code="SUBMITTED234")
     pep.state = "submitted"
     pep.save(update_fields=["state"])
-    assert client.get(reverse("voice:link", args=["SUBMITTED234"])).status_code == 403
+    assert client.get(_link("SUBMITTED234")).status_code == 403
 
 
 # The carer's views.
