@@ -31,6 +31,7 @@ from .factories import (
     LinkAttemptFactory,
 )
 
+
 def _link(code):
     return f"{reverse('voice:link')}?code={code}"
 
