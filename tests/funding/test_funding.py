@@ -699,8 +699,8 @@ def test_each_payment_adds_to_the_requests_running_total_and_keeps_its_council(w
         )  # fmt: skip
     assert (payment.child, payment.virtual_school) == (pep.child, world.virtual_school)
     resources.refresh_from_db()
-    assert resources.paid_total == Decimal("160.50") == sum(
-        p.amount for p in resources.payments.all()
+    assert (
+        resources.paid_total == Decimal("160.50") == sum(p.amount for p in resources.payments.all())
     )
     with pytest.raises(ValidationError):
         services.payment_record(
