@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -184,16 +183,9 @@ def report(request):
         virtual_school=request.user.virtual_school, financial_year=year, today=timezone.localdate()
     )
     unpaid = (
-        reports.with_paid(
-            PpPlusRequest.objects.filter(
-                target__pep__child__in=children_visible_to(user=request.user),
-                target__pep__child__virtual_school=request.user.virtual_school,
-                decision__in=reports.COMMITTED,
-            ).exclude(tuition_arranged_by=PpPlusRequest.Arranger.VIRTUAL_SCHOOL)
-        )
-        .filter(approved_amount__gt=F("paid"))
-        .select_related("school", "target__pep__child")
-        .order_by("-decided_on", "-pk")[:100]
+        reports.unpaid_requests(request.user.virtual_school)
+        .filter(child__in=children_visible_to(user=request.user))
+        .select_related("school", "child")[:100]
     )
     return render(
         request,
@@ -243,9 +235,9 @@ def export_csv(request):
 def export_xlsx(request):
     year = _financial_year(request)
     rows = _export_rows(request, year)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"PP+ {year} to {year + 1}"
+    # Write-only: rows are streamed into the file rather than kept as cell objects.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=f"PP+ {year} to {year + 1}")
     sheet.append(reports.LEDGER_HEADINGS)
     for row in rows:
         sheet.append([_cell(value) for value in row])

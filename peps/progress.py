@@ -81,7 +81,8 @@ def _gather(pep: Pep) -> tuple[PepFacts, dict]:
         answers=answers,
         applicable_keys=applicable,
         targets=tuple(pep.targets.all()),
-        reviews=tuple(pep.target_reviews.select_related("target")),
+        # With each target's PP+ request (funding's relation), which the review line shows.
+        reviews=tuple(pep.target_reviews.select_related("target__ppplus_request")),
         ppplus=tuple(
             fact for _, facts in pep_ppplus_facts.send(sender=Pep, pep=pep) for fact in facts
         ),
