@@ -676,7 +676,7 @@ def test_the_review_line_costs_the_same_queries_however_many_targets_were_paid(
     with django_assert_max_num_queries(60) as small:
         page = client.get(url).content.decode()
     assert "£260.00 approved, £20.00 paid" in page
-    with django_assert_max_num_queries(13) as printed:
+    with django_assert_max_num_queries(16) as printed:
         printing.pep_html(next_pep, draft=True)
     _reviewed_with_ppplus(pep, next_pep, 6)
     with django_assert_max_num_queries(len(small.captured_queries)):
