@@ -19,6 +19,12 @@ INVITEE_ROLES = [
     (Invitation.Role.PARENT, "Parent or family member", "the parent"),
     (Invitation.Role.OTHER, "Another professional", "the other professional"),
 ]
+# A carer, a parent or the child may have no account: the invitation, with its calendar entry,
+# goes to the address given, and nothing in it needs signing in.
+WITHOUT_ACCOUNTS = (Invitation.Role.CARER, Invitation.Role.PARENT, Invitation.Role.CHILD)
+NO_ACCOUNT_NEEDED = (
+    "They do not need an account: the invitation and calendar entry go to this address"
+)
 
 
 class WhenWhereForm(forms.Form):
@@ -120,6 +126,7 @@ class ScheduleForm(OnceOnlyForm, WhenWhereForm):
                 required=False,
                 max_length=254,
                 error_messages={"invalid": "Enter an email address like name@example.com"},
+                help_text=NO_ACCOUNT_NEEDED if role in WITHOUT_ACCOUNTS else "",
             )
             if role in suggested:
                 self.initial.setdefault(name, suggested[role][0])
@@ -429,6 +436,7 @@ class InviteesForm(forms.Form):
                 required=False,
                 max_length=254,
                 error_messages={"invalid": "Enter an email address like name@example.com"},
+                help_text=NO_ACCOUNT_NEEDED if role in WITHOUT_ACCOUNTS else "",
             )
             if role in current:
                 self.initial.setdefault(name, current[role].name)
