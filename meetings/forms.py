@@ -1,6 +1,6 @@
 from datetime import datetime, time
 
-from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Size
+from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Fixed, Fluid, Size
 from django import forms
 from django.utils import timezone
 
@@ -318,11 +318,10 @@ class RecordForm(forms.Form):
 
     @staticmethod
     def _person(legend: str, attendance: str, absence: str):
-        return Fieldset(
+        """The radios' own legend names the person; the reason follows them."""
+        return Div(
             Field.radios(attendance, legend_size=Size.SMALL),
             Field.text(absence, field_width=Fluid.TWO_THIRDS),
-            legend=legend,
-            legend_size=Size.SMALL,
         )
 
     def clean(self):
