@@ -38,6 +38,7 @@ DUMMY_KWARGS = {
     "target_id": 1,
     "review_id": 1,
     "meeting_id": 1,
+    "action_id": 1,
     "term_id": 1,
     "request_id": 1,
     "move_id": 1,
@@ -70,7 +71,7 @@ ALL = sorted({name: pattern for name, pattern in _named_patterns(get_resolver())
 
 def test_the_sweep_finds_every_url():
     # Raise this number as pages are added: a sweep that finds nothing would prove nothing.
-    assert len(ALL) >= 87
+    assert len(ALL) >= 89
     assert set(PUBLIC) <= {name for name, _ in ALL}
 
 
@@ -94,14 +95,20 @@ def test_site_administration_needs_sign_in(client, db):
 def test_a_carer_reaches_nothing_but_their_own_home(client, db, name, pattern):
     """The role with the least access: every signed-in page but their own is refused, and
     every page about a child (which exists) is not found."""
-    from tests.meetings.factories import MeetingFactory
+    from tests.meetings.factories import MeetingActionFactory, MeetingFactory
     from tests.peps.factories import DraftPepFactory
 
     pep = DraftPepFactory()
     client.force_login(UserFactory(role=Role.CARER))
     kwargs = {key: DUMMY_KWARGS[key] for key in pattern.pattern.regex.groupindex}
     meeting = MeetingFactory(pep=pep)
-    real = {"child_id": pep.child_id, "pep_id": pep.pk, "meeting_id": meeting.pk}
+    action = MeetingActionFactory(meeting=meeting)
+    real = {
+        "child_id": pep.child_id,
+        "pep_id": pep.pk,
+        "meeting_id": meeting.pk,
+        "action_id": action.pk,
+    }
     kwargs.update({key: value for key, value in real.items() if key in kwargs})
     response = client.get(reverse(name, kwargs=kwargs))
     allowed = {
