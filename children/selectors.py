@@ -152,6 +152,35 @@ def with_next_meeting(children) -> list[Child]:
     return children
 
 
+def with_documents_shared_with_carers(children: QuerySet[Child]) -> QuerySet[Child]:
+    """Each child's documents the Virtual School shared with carers, newest first, in one query
+    for any number of children (the attachments app builds on this one: reached through its
+    relation)."""
+    attachment_model = Child._meta.get_field("attachments").related_model
+    return children.prefetch_related(
+        Prefetch(
+            "attachments",
+            queryset=attachment_model.objects.filter(shared_with_carers=True),
+            to_attr="shared_documents",
+        )
+    )
+
+
+def with_peps_being_written(children: QuerySet[Child]) -> QuerySet[Child]:
+    """Each child's PEP being written (at most one), for the carer to give their views on
+    before the meeting: one query for any number of children."""
+    pep_model = Child._meta.get_field("peps").related_model
+    return children.prefetch_related(
+        Prefetch(
+            "peps",
+            queryset=pep_model.objects.filter(
+                state__in=["draft", "school_complete"]
+            ).select_related("term"),
+            to_attr="peps_being_written",
+        )
+    )
+
+
 def children_reviewed_by(*, user: User) -> QuerySet[Child]:
     """Children a live explicit grant lets this person read."""
     today = timezone.localdate()

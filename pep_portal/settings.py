@@ -88,8 +88,10 @@ INSTALLED_APPS = [
     "accounts",
     "children",
     "peps",
+    "attachments",
     "meetings",
     "funding",
+    "voice",
     "reporting",
     "exchange",
     # Last: the project itself, for commands that span every app (seed_demo).
@@ -229,6 +231,10 @@ STORAGES = {
         )
     },
 }
+# Attached documents are scanned by ClamAV's daemon before they are stored; while it cannot be
+# reached, uploads are refused (never stored unscanned). Debian's clamd listens on this socket.
+CLAMD_ADDRESS = env("CLAMD_ADDRESS", "unix:///run/clamav/clamd.ctl")
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30)
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from .models import Pep
 from .rules import SCHOOL_PART_GATE, PepFacts, child_voice_recorded, failing
 from .sections import PEP2_SECTION_KEYS, Kind, Owner, Section, sections_for
-from .signals import pep_ppplus_facts
+from .signals import pep_child_views_given, pep_ppplus_facts
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
@@ -85,6 +85,7 @@ def _gather(pep: Pep) -> tuple[PepFacts, dict]:
         ppplus=tuple(
             fact for _, facts in pep_ppplus_facts.send(sender=Pep, pep=pep) for fact in facts
         ),
+        child_words=any(given for _, given in pep_child_views_given.send(sender=Pep, pep=pep)),
     ), rows
 
 

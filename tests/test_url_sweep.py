@@ -21,6 +21,12 @@ PUBLIC = {
     "accounts:sign_on_callback": 403,  # no sign-in was started: refused
     "accessibility": 200,
     "privacy": 200,
+    # The young person's pages: the code is their key, not a sign-in.
+    "voice:code": 200,
+    "voice:link": 302,  # no code: to the page for entering one
+    "voice:link_question": 403,  # this session opened no invitation
+    "voice:link_send": 403,
+    "voice:link_sent": 200,
 }
 # The site administration has its own sweep below (it sends people to its own sign-in URL), and
 # so does the loading of the schools register, one of its pages (tests/exchange/test_schools.py).
@@ -42,11 +48,15 @@ DUMMY_KWARGS = {
     "term_id": 1,
     "request_id": 1,
     "move_id": 1,
+    "attachment_id": 1,
     "kind": "school_age",
     "user_id": 1,
     "run_id": 1,
     "round_id": 1,
     "sample_id": 1,
+    "views_id": 1,
+    "number": 1,
+    "invitation": "00000000-0000-0000-0000-000000000001",
 }
 
 
@@ -71,7 +81,7 @@ ALL = sorted({name: pattern for name, pattern in _named_patterns(get_resolver())
 
 def test_the_sweep_finds_every_url():
     # Raise this number as pages are added: a sweep that finds nothing would prove nothing.
-    assert len(ALL) >= 89
+    assert len(ALL) >= 98
     assert set(PUBLIC) <= {name for name, _ in ALL}
 
 
@@ -95,6 +105,7 @@ def test_site_administration_needs_sign_in(client, db):
 def test_a_carer_reaches_nothing_but_their_own_home(client, db, name, pattern):
     """The role with the least access: every signed-in page but their own is refused, and
     every page about a child (which exists) is not found."""
+    from tests.attachments.factories import AttachmentFactory
     from tests.meetings.factories import MeetingActionFactory, MeetingFactory
     from tests.peps.factories import DraftPepFactory
 
@@ -103,11 +114,13 @@ def test_a_carer_reaches_nothing_but_their_own_home(client, db, name, pattern):
     kwargs = {key: DUMMY_KWARGS[key] for key in pattern.pattern.regex.groupindex}
     meeting = MeetingFactory(pep=pep)
     action = MeetingActionFactory(meeting=meeting)
+    attachment = AttachmentFactory(child=pep.child)  # not shared with carers
     real = {
         "child_id": pep.child_id,
         "pep_id": pep.pk,
         "meeting_id": meeting.pk,
         "action_id": action.pk,
+        "attachment_id": attachment.pk,
     }
     kwargs.update({key: value for key, value in real.items() if key in kwargs})
     response = client.get(reverse(name, kwargs=kwargs))

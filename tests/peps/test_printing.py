@@ -224,20 +224,24 @@ def test_printing_a_pep_takes_the_same_queries_however_much_it_holds(
 ):
     from peps import demo
     from tests.peps.factories import TargetFactory
+    from tests.voice.factories import CarerViewsFactory, ChildViewsFactory
 
     demo.fill_school_part(pep, world.designated_teacher)
     meeting = MeetingFactory(pep=pep, starts_at=timezone.now() - timedelta(days=1))
     InvitationFactory(meeting=meeting)
     MeetingActionFactory(meeting=meeting)
-    # 14: with the PP+ requests the rules read, the next PEP's planned meeting date and those
-    # who took part without an invitation.
-    with django_assert_max_num_queries(14):
+    # 17: with the PP+ requests the rules read, the next PEP's planned meeting date, the
+    # child's and the carers' own views (whether the child sent any, and both with their authors)
+    # and those who took part in the meeting without an invitation.
+    with django_assert_max_num_queries(17):
         printing.pep_html(pep, draft=True)
     TargetFactory.create_batch(12, pep=pep)
     InvitationFactory.create_batch(5, meeting=meeting)
     MeetingActionFactory.create_batch(5, meeting=meeting)
     ParticipantFactory.create_batch(3, meeting=meeting)
-    with django_assert_max_num_queries(14):
+    ChildViewsFactory.create_batch(3, pep=pep, submitted_at=timezone.now())
+    CarerViewsFactory.create_batch(3, pep=pep)
+    with django_assert_max_num_queries(17):
         html = printing.pep_html(pep, draft=True)
     assert html.count("<caption>Target ") == 15
 

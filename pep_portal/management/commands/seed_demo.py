@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Role, School, User, VirtualSchool
 from accounts.services import user_create
+from attachments.services import attachment_store_for_demo
 from children.models import Child, Placement
 from children.school_year import academic_year_of
 from children.services import (
@@ -39,8 +40,15 @@ from peps.clock.reminders import run_daily_reminders
 from peps.documents.copies import signed_off_copies_retry
 from peps.models import Pep, Term
 from peps.services import pep_start, term_for
+from voice.demo import DEMO_CODE, demo_invitation
 
 DEMO_PASSWORD = "pep-portal-demo"  # noqa: S105 - published on purpose, for the demo only
+DEMO_SCHOOL_REPORT = (
+    b"Riverside Primary School: half-term report\n\n"
+    b"Reading: reading with more confidence and choosing books at home.\n"
+    b"Maths: times tables to 6 secure; working on 7 and 8.\n"
+    b"Wellbeing: settled well in class and joined the lunchtime club.\n"
+)
 
 VIRTUAL_SCHOOLS = {
     "990": {
@@ -170,6 +178,8 @@ class Command(BaseCommand):
             self._funding_policy(virtual_schools["990"], people["head@northshire.example"])
             children = self._children(people, schools)
             self._meeting(people)
+            self._document(people)
+            self._young_persons_link()
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             # Today's reminders, as the daily job would make them (the digests stay in memory).
             run_daily_reminders()
@@ -178,6 +188,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"{len(children)} children, {len(schools)} schools.")
         self.stdout.write(f"Sign in at /account/sign-in/ with password: {DEMO_PASSWORD}")
+        self.stdout.write(f"Ethan Walker (year 9) gives his views at /your-views/ with {DEMO_CODE}")
         for user in people.values():
             self.stdout.write(f"  {user.get_role_display():32} {user.email}")
 
@@ -282,6 +293,22 @@ class Command(BaseCommand):
                 national_rate=Decimal("2630.00"),
             )  # fmt: skip
 
+    def _document(self, people) -> None:
+        """Dana Whitfield has attached Maya Jones's school report to her PEP in progress."""
+        child = Child.objects.get(legal_first_name="Maya", legal_last_name="Jones")
+        if child.attachments.exists():
+            return
+        attachment_store_for_demo(
+            actor=people["teacher@riverside.example"],
+            child=child,
+            pep=child.peps.exclude(state="signed_off").get(),
+            kind="school_report",
+            document_date=timezone.localdate() - timedelta(days=14),
+            description="Half-term school report",
+            original_name="school-report.txt",
+            data=DEMO_SCHOOL_REPORT,
+        )
+
     def _meeting(self, people) -> None:
         """Sam Okafor has arranged Maya Jones's PEP meeting, with her teacher and carer."""
         child = Child.objects.get(legal_first_name="Maya", legal_last_name="Jones")
@@ -305,6 +332,16 @@ class Command(BaseCommand):
                 Invitee("carer", "Jo Bennett", "carer@northshire.example"),
             ],
         )
+
+    def _young_persons_link(self) -> None:
+        """Ethan Walker, in year 9, is invited to give his views on his open PEP by the demo's
+        published code."""
+        child = Child.objects.get(
+            council_child_id="NS-10411", virtual_school__local_authority_code="990"
+        )
+        pep = child.peps.exclude(state="signed_off").get()
+        social_worker = child.allocations.get(end_date__isnull=True).social_worker
+        demo_invitation(pep=pep, social_worker=social_worker)
 
     def _pep(self, child, index, code, people) -> None:
         """Every child has this term's PEP. A few are further on, so that each stage of the
