@@ -1,14 +1,14 @@
 from datetime import datetime, time
 
-from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Size
+from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Fixed, Fluid, Size
 from django import forms
 from django.utils import timezone
 
 from accounts.govuk_forms import GovukDateField, govuk_helper
 from accounts.once import OnceOnlyForm
 
-from .models import Invitation, Meeting
-from .services import Invitee
+from .models import REASON_REQUIRED_FOR, Attendance, Invitation, Meeting
+from .services import Invitee, TookPart
 
 # (role, label on the form, who in a message)
 INVITEE_ROLES = [
@@ -19,6 +19,12 @@ INVITEE_ROLES = [
     (Invitation.Role.PARENT, "Parent or family member", "the parent"),
     (Invitation.Role.OTHER, "Another professional", "the other professional"),
 ]
+# A carer, a parent or the child may have no account: the invitation, with its calendar entry,
+# goes to the address given, and nothing in it needs signing in.
+WITHOUT_ACCOUNTS = (Invitation.Role.CARER, Invitation.Role.PARENT, Invitation.Role.CHILD)
+NO_ACCOUNT_NEEDED = (
+    "They do not need an account: the invitation and calendar entry go to this address"
+)
 
 
 class WhenWhereForm(forms.Form):
@@ -120,6 +126,7 @@ class ScheduleForm(OnceOnlyForm, WhenWhereForm):
                 required=False,
                 max_length=254,
                 error_messages={"invalid": "Enter an email address like name@example.com"},
+                help_text=NO_ACCOUNT_NEEDED if role in WITHOUT_ACCOUNTS else "",
             )
             if role in suggested:
                 self.initial.setdefault(name, suggested[role][0])
@@ -159,7 +166,46 @@ class ScheduleForm(OnceOnlyForm, WhenWhereForm):
         ]
 
 
+OTHER_ROLES = [
+    (Invitation.Role.PARENT, "Parent or family member"),
+    (Invitation.Role.OTHER, "Another professional"),
+    (Invitation.Role.VIRTUAL_SCHOOL, "Virtual School"),
+    (Invitation.Role.DESIGNATED_TEACHER, "School staff"),
+    (Invitation.Role.CARER, "Carer"),
+]
+OTHER_ROWS = 3
+
+
+def _attendance_field(legend: str, *, initial: str = "") -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=legend,
+        choices=Attendance.choices,
+        widget=forms.RadioSelect,
+        initial=initial or None,
+        error_messages={"required": f"Choose how {legend.split(' (')[0]} took part"},
+    )
+
+
+def _reason_field(name: str, *, initial: str = "", required_note: bool) -> forms.CharField:
+    return forms.CharField(
+        label=f"If {name} did not attend, why not",
+        help_text="Required for the child and the carer" if required_note else "",
+        required=False,
+        max_length=200,
+        initial=initial,
+    )
+
+
 class RecordForm(forms.Form):
+    """Who chaired, who took part and how, and what was discussed. The child and a carer are
+    always on it, invited or not (Enfield's rule: the reason is recorded when either did not
+    attend); up to three more people who took part without an invitation."""
+
+    chaired_by = forms.CharField(
+        label="Who chaired the meeting",
+        max_length=200,
+        error_messages={"required": "Enter who chaired the meeting"},
+    )
     notes = forms.CharField(
         label="What was discussed",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -168,36 +214,186 @@ class RecordForm(forms.Form):
         error_messages={"required": "Enter what was discussed"},
     )
 
-    def __init__(self, *args, invitations, **kwargs):
+    def __init__(self, *args, meeting, child_name: str, carer_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.invitations = list(meeting.current_invitations())
+        participants = list(meeting.participants.all())
+        self.initial.setdefault("chaired_by", meeting.chaired_by or meeting.created_by.full_name)
+        self.initial.setdefault("notes", meeting.notes)
         rows = []
-        for invitation in invitations:
-            came = f"attended_{invitation.pk}"
-            why = f"absence_{invitation.pk}"
-            self.fields[came] = forms.BooleanField(
-                label=f"{invitation.name} ({invitation.get_role_display()}) attended",
-                required=False,
-                initial=invitation.attended,
+        for invitation in self.invitations:
+            legend = f"{invitation.name} ({invitation.get_role_display()})"
+            self.fields[f"attendance_{invitation.pk}"] = _attendance_field(
+                legend, initial=invitation.attendance
             )
-            self.fields[why] = forms.CharField(
-                label=f"If {invitation.name} did not attend, why not",
+            self.fields[f"absence_{invitation.pk}"] = _reason_field(
+                invitation.name,
+                initial=invitation.absence_reason,
+                required_note=invitation.role in REASON_REQUIRED_FOR,
+            )
+            rows.append(
+                self._person(legend, f"attendance_{invitation.pk}", f"absence_{invitation.pk}")
+            )
+        invited_roles = {invitation.role for invitation in self.invitations}
+        # The child and the carer, when not invited by email, are recorded all the same.
+        self.slots = [
+            role
+            for role in (Invitation.Role.CHILD, Invitation.Role.CARER)
+            if role not in invited_roles
+        ]
+        defaults = {Invitation.Role.CHILD: child_name, Invitation.Role.CARER: carer_name}
+        for role in self.slots:
+            earlier = next((p for p in participants if p.role == role), None)
+            if earlier is not None:
+                participants.remove(earlier)
+            who = "The child or young person" if role == Invitation.Role.CHILD else "The carer"
+            self.fields[f"{role}_name"] = forms.CharField(
+                label=f"{who}: name",
+                max_length=200,
+                initial=earlier.name if earlier else defaults[role],
+                error_messages={"required": f"Enter the name of {who.lower()}"},
+            )
+            self.fields[f"{role}_attendance"] = _attendance_field(
+                f"How {who.lower()} took part", initial=earlier.attendance if earlier else ""
+            )
+            self.fields[f"{role}_attendance"].error_messages["required"] = (
+                f"Choose how {who.lower()} took part"
+            )
+            self.fields[f"{role}_absence"] = _reason_field(
+                who.lower(),
+                initial=earlier.absence_reason if earlier else "",
+                required_note=True,
+            )
+            rows.append(
+                Fieldset(
+                    Field.text(f"{role}_name", field_width=Fluid.ONE_HALF),
+                    Field.radios(f"{role}_attendance", legend_size=Size.SMALL),
+                    Field.text(f"{role}_absence", field_width=Fluid.TWO_THIRDS),
+                    legend=f"{who} (not invited by email)",
+                    legend_size=Size.SMALL,
+                )
+            )
+        others = []
+        for n in range(max(OTHER_ROWS, len(participants) + 1)):
+            earlier = participants[n] if n < len(participants) else None
+            self.fields[f"other{n}_name"] = forms.CharField(
+                label="Name",
                 required=False,
                 max_length=200,
-                initial=invitation.absence_reason,
+                initial=earlier.name if earlier else "",
             )
-            rows += [Field.checkbox(came), Field.text(why, field_width=Fluid.TWO_THIRDS)]
-        self.invitations = list(invitations)
+            self.fields[f"other{n}_role"] = forms.ChoiceField(
+                label="Role",
+                choices=OTHER_ROLES,
+                required=False,
+                initial=earlier.role if earlier else Invitation.Role.PARENT,
+            )
+            self.fields[f"other{n}_attendance"] = forms.ChoiceField(
+                label="How they took part",
+                choices=Attendance.choices,
+                required=False,
+                initial=earlier.attendance if earlier else Attendance.WHOLE,
+            )
+            others.append(
+                Fieldset(
+                    Field.text(f"other{n}_name", field_width=Fluid.ONE_HALF),
+                    Field.select(f"other{n}_role"),
+                    Field.select(f"other{n}_attendance"),
+                    legend=f"Someone else who took part ({n + 1})",
+                    legend_size=Size.SMALL,
+                )
+            )
+        self.other_rows = len(others)
         self.helper = govuk_helper(
-            Fieldset(*rows, legend="Who attended", legend_size=Size.MEDIUM),
+            Field.text("chaired_by", field_width=Fluid.ONE_HALF),
+            Fieldset(*rows, legend="Who took part", legend_size=Size.MEDIUM),
+            Fieldset(
+                *others,
+                legend="Others who took part without an invitation",
+                legend_size=Size.MEDIUM,
+            ),
             Field.textarea("notes", rows=5),
             Button("submit", "Save the record", type="submit"),
         )
 
-    def attended(self) -> dict[int, bool]:
-        return {i.pk: bool(self.cleaned_data.get(f"attended_{i.pk}")) for i in self.invitations}
+    @staticmethod
+    def _person(legend: str, attendance: str, absence: str):
+        """The radios' own legend names the person; the reason follows them."""
+        return Div(
+            Field.radios(attendance, legend_size=Size.SMALL),
+            Field.text(absence, field_width=Fluid.TWO_THIRDS),
+        )
 
-    def absence_reasons(self) -> dict[int, str]:
-        return {i.pk: self.cleaned_data.get(f"absence_{i.pk}", "") for i in self.invitations}
+    def clean(self):
+        cleaned = super().clean()
+        for role in self.slots:
+            if cleaned.get(f"{role}_attendance") and not Attendance.came(
+                cleaned[f"{role}_attendance"]
+            ):
+                if not cleaned.get(f"{role}_absence", "").strip():
+                    who = "the child" if role == Invitation.Role.CHILD else "the carer"
+                    self.add_error(f"{role}_absence", f"Enter why {who} did not attend")
+        for invitation in self.invitations:
+            came = cleaned.get(f"attendance_{invitation.pk}")
+            if (
+                invitation.role in REASON_REQUIRED_FOR
+                and came
+                and not Attendance.came(came)
+                and not cleaned.get(f"absence_{invitation.pk}", "").strip()
+            ):
+                self.add_error(
+                    f"absence_{invitation.pk}", f"Enter why {invitation.name} did not attend"
+                )
+        return cleaned
+
+    def took_part(self) -> list[TookPart]:
+        data = self.cleaned_data
+        lines = [
+            TookPart(
+                role=i.role,
+                name=i.name,
+                attendance=data[f"attendance_{i.pk}"],
+                absence_reason=data.get(f"absence_{i.pk}", ""),
+                invitation_id=i.pk,
+            )
+            for i in self.invitations
+        ]
+        lines += [
+            TookPart(
+                role=role,
+                name=data[f"{role}_name"],
+                attendance=data[f"{role}_attendance"],
+                absence_reason=data.get(f"{role}_absence", ""),
+            )
+            for role in self.slots
+        ]
+        lines += [
+            TookPart(
+                role=data[f"other{n}_role"] or Invitation.Role.OTHER,
+                name=data[f"other{n}_name"],
+                attendance=data[f"other{n}_attendance"] or Attendance.WHOLE,
+            )
+            for n in range(self.other_rows)
+            if data.get(f"other{n}_name", "").strip()
+        ]
+        return lines
+
+
+class ActionDropForm(forms.Form):
+    dropped_reason = forms.CharField(
+        label="Why is the action dropped?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        help_text="For example, it is no longer needed because the child moved school.",
+        error_messages={"required": "Enter why the action is dropped"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            Field.textarea("dropped_reason", rows=3),
+            Button.warning("submit", "Drop the action", type="submit"),
+        )
 
 
 class ActionForm(OnceOnlyForm, forms.Form):
@@ -239,6 +435,7 @@ class InviteesForm(forms.Form):
                 required=False,
                 max_length=254,
                 error_messages={"invalid": "Enter an email address like name@example.com"},
+                help_text=NO_ACCOUNT_NEEDED if role in WITHOUT_ACCOUNTS else "",
             )
             if role in current:
                 self.initial.setdefault(name, current[role].name)

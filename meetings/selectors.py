@@ -3,7 +3,7 @@ from django.http import Http404
 from accounts.models import User
 from children.selectors import children_visible_to
 
-from .models import Meeting
+from .models import Meeting, MeetingAction
 
 
 def meeting_get_for_user(*, user: User, meeting_id: int) -> Meeting:
@@ -18,9 +18,29 @@ def meeting_get_for_user(*, user: User, meeting_id: int) -> Meeting:
     return meeting
 
 
-def actions_to_follow_up(meeting: Meeting):
-    """Actions agreed at the previous PEP's meetings, to follow up at this one (seed 003)."""
-    previous = meeting.pep.previous
-    if previous is None:
-        return []
-    return list(previous.meetings.filter(cancelled_at__isnull=True).prefetch_related("actions"))
+def action_get_for_user(*, user: User, action_id: int) -> MeetingAction:
+    """An action is visible exactly when its child is; otherwise 404."""
+    action = (
+        MeetingAction.objects.select_related("meeting__pep__child")
+        .filter(pk=action_id, meeting__pep__child__in=children_visible_to(user=user))
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action")
+    return action
+
+
+def actions_to_follow_up(meeting: Meeting) -> list[MeetingAction]:
+    """The open actions agreed at the child's earlier meetings (this PEP's or an earlier
+    one's), to review at this one (seed 003: "follow up on any actions that you've agreed")."""
+    return list(
+        MeetingAction.objects.filter(
+            state=MeetingAction.State.OPEN,
+            meeting__pep__child_id=meeting.pep.child_id,
+            meeting__cancelled_at__isnull=True,
+            meeting__starts_at__lt=meeting.starts_at,
+        )
+        .exclude(meeting=meeting)
+        .select_related("meeting")
+        .order_by("due_date", "pk")
+    )

@@ -16,7 +16,7 @@ from peps.services import pep_set_planned_meeting
 
 from . import tasks
 from .ical import chair_ical, invitee_ical, meeting_ical
-from .models import Invitation, Meeting, MeetingAction
+from .models import REASON_REQUIRED_FOR, Attendance, Invitation, Meeting, MeetingAction, Participant
 
 
 @dataclass(frozen=True)
@@ -287,37 +287,100 @@ def meeting_calendar_download(*, meeting: Meeting, actor: User) -> bytes:
     return ics
 
 
+@dataclass(frozen=True)
+class TookPart:
+    """One line of the attendance record: an invitation's (`invitation_id`) or someone who
+    took part without one."""
+
+    role: str
+    name: str
+    attendance: str
+    absence_reason: str = ""
+    invitation_id: int | None = None
+
+
+def _check_attendance(lines: list[TookPart], *, invitations: dict[int, Invitation]) -> None:
+    """Enfield's rule (domain.md): when the child does not attend, or the carer gives no input,
+    the reason is recorded. The child and a carer are always on the record."""
+    errors = []
+    for line in lines:
+        if line.attendance not in Attendance.values:
+            errors.append(ValidationError(f"Choose how {line.name} took part"))
+        elif (
+            line.role in REASON_REQUIRED_FOR
+            and not Attendance.came(line.attendance)
+            and not line.absence_reason.strip()
+        ):
+            errors.append(ValidationError(f"Enter why {line.name} did not attend"))
+    roles = {line.role for line in lines}
+    if Invitation.Role.CHILD not in roles:
+        errors.append(ValidationError("Record whether the child took part"))
+    if Invitation.Role.CARER not in roles:
+        errors.append(ValidationError("Record whether the carer took part"))
+    unknown = {line.invitation_id for line in lines if line.invitation_id} - set(invitations)
+    if unknown:
+        errors.append(ValidationError("Someone on the record was not invited to this meeting"))
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def meeting_record(
     *,
     meeting: Meeting,
     actor: User,
-    attended: dict[int, bool],
-    absence_reasons: dict[int, str],
+    chaired_by: str,
+    took_part: list[TookPart],
     notes: str,
 ) -> Meeting:
-    """Afterwards: who came (and why not, for those who did not) and what was discussed."""
+    """Afterwards: who chaired, who took part and how (and why not, for those who did not), and
+    what was discussed. Recording again replaces the record."""
     meeting = Meeting.objects.select_for_update().select_related("pep__child").get(pk=meeting.pk)
     _require_chair(meeting.pep, actor)
     if meeting.is_cancelled:
         raise ValidationError("A cancelled meeting has nothing to record")
     if meeting.starts_at > timezone.now():
         raise ValidationError("Record the meeting once it has started")
-    for invitation in meeting.current_invitations():
-        invitation.attended = attended.get(invitation.pk, False)
-        invitation.absence_reason = (
-            "" if invitation.attended else absence_reasons.get(invitation.pk, "")
+    if not chaired_by.strip():
+        raise ValidationError({"chaired_by": "Enter who chaired the meeting"})
+    invitations = {i.pk: i for i in meeting.current_invitations()}
+    _check_attendance(took_part, invitations=invitations)
+    lines = {line.invitation_id: line for line in took_part if line.invitation_id}
+    for pk, invitation in invitations.items():
+        line = lines.get(pk)
+        invitation.attendance = line.attendance if line else Attendance.ABSENT
+        invitation.attended = Attendance.came(invitation.attendance)
+        reason = line.absence_reason.strip() if line else ""
+        invitation.absence_reason = "" if invitation.attended else reason
+        invitation.save(update_fields=["attendance", "attended", "absence_reason"])
+    meeting.participants.all().delete()
+    Participant.objects.bulk_create(
+        Participant(
+            meeting=meeting,
+            role=line.role,
+            name=line.name.strip(),
+            attendance=line.attendance,
+            absence_reason="" if Attendance.came(line.attendance) else line.absence_reason.strip(),
         )
-        invitation.save(update_fields=["attended", "absence_reason"])
+        for line in took_part
+        if not line.invitation_id
+    )
+    meeting.chaired_by = chaired_by.strip()
     meeting.notes = notes.strip()
     meeting.recorded_at = timezone.now()
-    meeting.save(update_fields=["notes", "recorded_at"])
+    meeting.save(update_fields=["chaired_by", "notes", "recorded_at"])
     audit_record(
         actor=actor,
         action="meeting.recorded",
         child=meeting.pep.child,
         obj=meeting,
-        changes={"attended": [None, sorted(k for k, v in attended.items() if v)]},
+        changes={
+            "attended": [
+                None,
+                sorted(k for k, v in lines.items() if Attendance.came(v.attendance)),
+            ],
+            "took_part_uninvited": [None, sum(1 for line in took_part if not line.invitation_id)],
+        },
     )
     return meeting
 
@@ -339,6 +402,46 @@ def meeting_action_add(
         child=meeting.pep.child,
         obj=action,
         changes={"due_date": [None, due_date.isoformat()]},
+    )
+    return action
+
+
+def _require_social_worker(pep: Pep, actor: User) -> None:
+    """Actions are followed up at the next meeting, after the PEP they were agreed in is
+    signed off: the child's social worker closes them, whatever that PEP's state."""
+    if not capacity_for(user=actor, pep=pep).social_worker:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def meeting_action_close(
+    *, action: MeetingAction, actor: User, state: str, dropped_reason: str = ""
+) -> MeetingAction:
+    """An open action becomes done (today) or dropped (with the reason). Never reopened: a
+    new action is agreed instead."""
+    action = (
+        MeetingAction.objects.select_for_update()
+        .select_related("meeting__pep__child")
+        .get(pk=action.pk)
+    )
+    _require_social_worker(action.meeting.pep, actor)
+    if action.state != MeetingAction.State.OPEN:
+        raise ValidationError(f"This action is already {action.get_state_display().lower()}")
+    if state == MeetingAction.State.DROPPED and not dropped_reason.strip():
+        raise ValidationError({"dropped_reason": "Enter why the action is dropped"})
+    if state not in (MeetingAction.State.DONE, MeetingAction.State.DROPPED):
+        raise ValidationError("An action is closed as done or dropped")
+    action.state = state
+    action.dropped_reason = dropped_reason.strip() if state == MeetingAction.State.DROPPED else ""
+    action.completed_on = timezone.localdate() if state == MeetingAction.State.DONE else None
+    action.closed_at, action.closed_by = timezone.now(), actor
+    action.save(update_fields=["state", "dropped_reason", "completed_on", "closed_at", "closed_by"])
+    audit_record(
+        actor=actor,
+        action=f"meeting.action_{state}",
+        child=action.meeting.pep.child,
+        obj=action,
+        changes={"state": [MeetingAction.State.OPEN, state]},
     )
     return action
 

@@ -4,7 +4,7 @@ worker, who chairs them, arranges, changes, cancels and records them."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from peps.policy import capacity_for
 from peps.selectors import pep_get_for_user
 
 from . import selectors, services
-from .forms import ActionForm, InviteesForm, RecordForm, ScheduleForm, WhenWhereForm
+from .forms import ActionDropForm, ActionForm, InviteesForm, RecordForm, ScheduleForm, WhenWhereForm
 from .models import Invitation
 
 
@@ -97,6 +97,7 @@ def _on_fields(error: ValidationError) -> ValidationError:
 @login_required
 def detail(request, meeting_id):
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+    can_close = capacity_for(user=request.user, pep=meeting.pep).social_worker
     is_chair = (
         not meeting.pep.is_locked and capacity_for(user=request.user, pep=meeting.pep).social_worker
     )
@@ -105,10 +106,11 @@ def detail(request, meeting_id):
         "detail",
         meeting=meeting,
         pep=meeting.pep,
-        invitations=meeting.current_invitations(),
+        took_part=meeting.took_part(),
         actions=meeting.actions.all(),
         follow_up=selectors.actions_to_follow_up(meeting),
         is_chair=is_chair,
+        can_close=can_close,
         has_started=meeting.starts_at <= timezone.now(),
         action_form=ActionForm() if is_chair else None,
     )
@@ -170,17 +172,20 @@ def cancel(request, meeting_id):
 def record(request, meeting_id):
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     _require_chair(request, meeting.pep)
-    invitations = meeting.current_invitations()
+    carer = carers_of(child=meeting.pep.child).first()
     form = RecordForm(
-        request.POST or None, invitations=invitations, initial={"notes": meeting.notes}
+        request.POST or None,
+        meeting=meeting,
+        child_name=meeting.pep.child.display_name,
+        carer_name=carer.full_name if carer else "",
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_record(
                 meeting=meeting,
                 actor=request.user,
-                attended=form.attended(),
-                absence_reasons=form.absence_reasons(),
+                chaired_by=form.cleaned_data["chaired_by"],
+                took_part=form.took_part(),
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as error:
@@ -214,6 +219,70 @@ def action_add(request, meeting_id):
             messages.success(request, "The action has been added")
             return redirect("meetings:detail", meeting_id=meeting.pk)
     return _page(request, "form", form=form, pep=meeting.pep, title="Add an action")
+
+
+def _back_to(request, action) -> str:
+    """The meeting page the action was closed from (the next meeting's review), if the person
+    may see it, else the meeting it was agreed at."""
+    meeting_id = request.POST.get("back_to") or request.GET.get("back_to")
+    if meeting_id and meeting_id.isdigit():
+        try:
+            return reverse(
+                "meetings:detail",
+                args=[selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id).pk],
+            )
+        except Http404:
+            pass
+    return reverse("meetings:detail", args=[action.meeting_id])
+
+
+def _require_social_worker(request, action) -> None:
+    if not capacity_for(user=request.user, pep=action.meeting.pep).social_worker:
+        raise PermissionDenied
+
+
+@login_required
+@require_POST
+def action_done(request, action_id):
+    action = selectors.action_get_for_user(user=request.user, action_id=action_id)
+    _require_social_worker(request, action)
+    try:
+        services.meeting_action_close(action=action, actor=request.user, state="done")
+    except ValidationError as error:
+        messages.info(request, error.messages[0])
+    else:
+        messages.success(request, f"Marked as done: {action.description}")
+    return redirect(_back_to(request, action))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_drop(request, action_id):
+    action = selectors.action_get_for_user(user=request.user, action_id=action_id)
+    _require_social_worker(request, action)
+    form = ActionDropForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_action_close(
+                action=action,
+                actor=request.user,
+                state="dropped",
+                dropped_reason=form.cleaned_data["dropped_reason"],
+            )
+        except ValidationError as error:
+            raise_on_form(form, error)
+        else:
+            messages.success(request, f"Dropped: {action.description}")
+            return redirect(_back_to(request, action))
+    return _page(
+        request,
+        "action_drop",
+        form=form,
+        action=action,
+        pep=action.meeting.pep,
+        back_to=request.POST.get("back_to") or request.GET.get("back_to", ""),
+        back_url=_back_to(request, action),
+    )
 
 
 @login_required

@@ -44,6 +44,7 @@ DUMMY_KWARGS = {
     "target_id": 1,
     "review_id": 1,
     "meeting_id": 1,
+    "action_id": 1,
     "term_id": 1,
     "request_id": 1,
     "move_id": 1,
@@ -80,7 +81,7 @@ ALL = sorted({name: pattern for name, pattern in _named_patterns(get_resolver())
 
 def test_the_sweep_finds_every_url():
     # Raise this number as pages are added: a sweep that finds nothing would prove nothing.
-    assert len(ALL) >= 96
+    assert len(ALL) >= 98
     assert set(PUBLIC) <= {name for name, _ in ALL}
 
 
@@ -105,18 +106,20 @@ def test_a_carer_reaches_nothing_but_their_own_home(client, db, name, pattern):
     """The role with the least access: every signed-in page but their own is refused, and
     every page about a child (which exists) is not found."""
     from tests.attachments.factories import AttachmentFactory
-    from tests.meetings.factories import MeetingFactory
+    from tests.meetings.factories import MeetingActionFactory, MeetingFactory
     from tests.peps.factories import DraftPepFactory
 
     pep = DraftPepFactory()
     client.force_login(UserFactory(role=Role.CARER))
     kwargs = {key: DUMMY_KWARGS[key] for key in pattern.pattern.regex.groupindex}
     meeting = MeetingFactory(pep=pep)
+    action = MeetingActionFactory(meeting=meeting)
     attachment = AttachmentFactory(child=pep.child)  # not shared with carers
     real = {
         "child_id": pep.child_id,
         "pep_id": pep.pk,
         "meeting_id": meeting.pk,
+        "action_id": action.pk,
         "attachment_id": attachment.pk,
     }
     kwargs.update({key: value for key, value in real.items() if key in kwargs})

@@ -192,7 +192,9 @@ def pep_print_context(pep: Pep, *, draft: bool) -> dict:
         for key, value in (sign_off.section_ratings if sign_off else {}).items()
     }
     meetings = list(
-        pep.meetings.filter(cancelled_at__isnull=True).prefetch_related("invitations", "actions")
+        pep.meetings.filter(cancelled_at__isnull=True).prefetch_related(
+            "invitations", "participants", "actions"
+        )
     )
     followed_up = (
         [

@@ -3,7 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from meetings.models import Invitation, Meeting, MeetingAction
+from meetings.models import Attendance, Invitation, Meeting, MeetingAction, Participant
 from tests.accounts.factories import UserFactory
 from tests.peps.factories import DraftPepFactory
 
@@ -37,3 +37,13 @@ class MeetingActionFactory(factory.django.DjangoModelFactory):
     description = "Book the reading assessment"
     owner = "Designated teacher"
     due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=21))
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    meeting = factory.SubFactory(MeetingFactory)
+    role = Invitation.Role.PARENT
+    name = "Lee Bennett"
+    attendance = Attendance.WHOLE

@@ -1,7 +1,7 @@
 """What the printed PEP holds, that it is tagged for assistive technology, and that rendering
 loads nothing but the project's own files."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -13,7 +13,12 @@ from peps.documents import printing
 from peps.models import Pep
 from peps.progress import pep_progress
 from peps.sections import Kind, sections_for
-from tests.meetings.factories import InvitationFactory, MeetingActionFactory, MeetingFactory
+from tests.meetings.factories import (
+    InvitationFactory,
+    MeetingActionFactory,
+    MeetingFactory,
+    ParticipantFactory,
+)
 from tests.peps.pdf import pdf_catalog, pdf_pages, pdf_structure_tags, pdf_text, pdf_xmp
 
 
@@ -160,19 +165,31 @@ def test_the_targets_carry_their_funding_and_the_meeting_its_attendance(world, p
         tuition_arranged_by="",
     )  # fmt: skip
     meeting = MeetingFactory(pep=pep, starts_at=timezone.now() - timedelta(days=1))
-    InvitationFactory(meeting=meeting, name="Jo Bennett", attended=True)
+    InvitationFactory(meeting=meeting, name="Jo Bennett", attended=True, attendance="whole")
     InvitationFactory(
         meeting=meeting, name="Sam Carter", role="child", attended=False,
-        absence_reason="Chose to give views beforehand",
+        attendance="views_sent", absence_reason="Chose to give views beforehand",
     )  # fmt: skip
+    ParticipantFactory(meeting=meeting, name="Lee Carter", role="parent", attendance="part")
     MeetingActionFactory(meeting=meeting, description="Book the reading assessment")
+    MeetingActionFactory(meeting=meeting, description="Send the reading list", state="done",
+                         completed_on=date(2026, 11, 20))  # fmt: skip
+    MeetingActionFactory(meeting=meeting, description="Ask about the club", state="dropped",
+                         dropped_reason="The club has closed")  # fmt: skip
     text = pdf_text(printing.pep_pdf(pep, draft=True))
     assert f"PP+ requested £{target.ppplus_amount}" in text
     assert "What the PP+ pays for Resources and equipment" in text
     assert "Virtual School's decision Waiting for a decision" in text
-    assert "Jo Bennett Carer Yes" in text
-    assert "Sam Carter The child or young person No Chose to give views beforehand" in text
-    assert "Book the reading assessment" in text
+    assert "Jo Bennett Carer Attended" in text
+    assert (
+        "Sam Carter The child or young person Did not attend, sent their views Chose to give "
+        "views beforehand" in text
+    )
+    assert "Lee Carter Parent or family member Attended part of the meeting" in text
+    assert "Book the reading assessment Designated teacher" in text
+    assert "Send the reading list" in text and "Done on 20 November 2026" in text
+    assert "Dropped: The club has closed" in text
+    assert text.count(" Open ") + text.count(" Open\n") >= 1
     assert request.target_id == target.pk
 
 
@@ -213,16 +230,18 @@ def test_printing_a_pep_takes_the_same_queries_however_much_it_holds(
     meeting = MeetingFactory(pep=pep, starts_at=timezone.now() - timedelta(days=1))
     InvitationFactory(meeting=meeting)
     MeetingActionFactory(meeting=meeting)
-    # 16: with the PP+ requests the rules read, the next PEP's planned meeting date, and the
-    # child's and the carers' own views (whether the child sent any, and both with their authors).
-    with django_assert_max_num_queries(16):
+    # 17: with the PP+ requests the rules read, the next PEP's planned meeting date, the
+    # child's and the carers' own views (whether the child sent any, and both with their authors)
+    # and those who took part in the meeting without an invitation.
+    with django_assert_max_num_queries(17):
         printing.pep_html(pep, draft=True)
     TargetFactory.create_batch(12, pep=pep)
     InvitationFactory.create_batch(5, meeting=meeting)
     MeetingActionFactory.create_batch(5, meeting=meeting)
+    ParticipantFactory.create_batch(3, meeting=meeting)
     ChildViewsFactory.create_batch(3, pep=pep, submitted_at=timezone.now())
     CarerViewsFactory.create_batch(3, pep=pep)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         html = printing.pep_html(pep, draft=True)
     assert html.count("<caption>Target ") == 15
 
