@@ -16,6 +16,7 @@ from accounts.govuk_forms import raise_on_form
 from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
 from accounts.once import SubmittedTwice, submit_once, submitted_twice
 from children.selectors import child_get_for_user
+from pep_portal.kept_posts import keeps_post_after_sign_out, kept_post
 
 from . import policy, selectors, services, workflow
 from .education import pep_scale
@@ -119,6 +120,7 @@ def _section_or_404(pep: Pep, section_key: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def section(request, pep_id, section_key):
     pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
     section = _section_or_404(pep, section_key)
@@ -136,7 +138,7 @@ def _section_page(request, pep, section, *, comment_form=None):
     scale = pep_scale(pep)
     if can_edit:
         form = SectionForm(
-            request.POST if posting_answers else None,
+            request.POST if posting_answers else kept_post(request),
             section=section,
             answers=saved,
             version=row.version if row else 0,
@@ -221,11 +223,12 @@ def _require_target_editing(request, pep: Pep) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def target_edit(request, pep_id, target_id=None):
     pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
     target = get_object_or_404(pep.targets, pk=target_id) if target_id else None
     _require_target_editing(request, pep)
-    form = TargetForm(request.POST or None, instance=target, kind=pep.kind)
+    form = TargetForm(request.POST or kept_post(request), instance=target, kind=pep.kind)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "submission_token"}
 
@@ -269,6 +272,7 @@ def target_delete(request, pep_id, target_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def target_review(request, pep_id, review_id):
     pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
     review = get_object_or_404(pep.target_reviews.select_related("target"), pk=review_id)
@@ -278,7 +282,7 @@ def target_review(request, pep_id, review_id):
         "evidence": review.evidence,
         "ppplus_impact": review.ppplus_impact,
     }
-    form = TargetReviewForm(request.POST or None, initial=initial)
+    form = TargetReviewForm(request.POST or kept_post(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.target_review_save(review=review, actor=request.user, **form.cleaned_data)
@@ -458,10 +462,11 @@ DEADLINE_LISTS = ("overdue", "due_soon", "social_care_reviews", "upcoming")
 
 @role_required(Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, *VIRTUAL_SCHOOL_STAFF)
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def reminder_preference(request):
     current = ReminderPreference.objects.filter(user=request.user).first()
     form = ReminderPreferenceForm(
-        request.POST or None,
+        request.POST or kept_post(request),
         initial={"frequency": current.frequency if current else "daily"},
     )
     if request.method == "POST" and form.is_valid():
