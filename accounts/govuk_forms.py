@@ -2,11 +2,15 @@
 
 from datetime import date
 
+from crispy_forms.utils import TEMPLATE_PACK
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout
+from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -80,11 +84,34 @@ def govuk_helper(*fields) -> FormHelper:
     return helper
 
 
-class GovukDateField(DateInputField):
-    """The GOV.UK date input (day, month, year) with messages that name the date."""
+def _date_example(help_text: str, past: bool) -> str:
+    # GOV.UK: "For example, 27 3 2007". A date of birth is years back; other dates are this
+    # year's, so the example never looks out of date.
+    year = 2007 if past else timezone.localdate().year
+    example = f"For example, 27 3 {year}"
+    if not help_text:
+        return example
+    help_text = str(help_text).rstrip()
+    return f"{help_text}{'' if help_text.endswith('.') else '.'} {example}"
 
-    def __init__(self, *, label: str, required: bool = True, **kwargs):
-        super().__init__(label=label, required=required, require_all_fields=False, **kwargs)
+
+_lazy_date_example = lazy(_date_example, str)
+
+
+class GovukDateField(DateInputField):
+    """The GOV.UK date input (day, month, year) with messages that name the date, and the
+    example hint every date input carries."""
+
+    def __init__(self, *, label: str, required: bool = True, help_text="", **kwargs):
+        if "For example" not in str(help_text):
+            help_text = _lazy_date_example(help_text, "birth" in label.lower())
+        super().__init__(
+            label=label,
+            required=required,
+            require_all_fields=False,
+            help_text=help_text,
+            **kwargs,
+        )
         what = label[0].lower() + label[1:]
         self.error_messages["required"] = f"Enter the {what}"
         self.error_messages["incomplete"] = f"Enter the {what} as a day, month and year"
@@ -117,3 +144,45 @@ def raise_on_form(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error)
+
+
+class RevealingRadios(ConditionalRadios):
+    """GOV.UK radios whose options reveal the questions that only apply to them ("Where: the
+    address" under "In person"). `reveals` maps a choice's value to the layout it reveals.
+
+    Without JavaScript every revealed question shows; the form says which answers count
+    (`ignore_unrevealed`), so a value left in a question for another option is never refused
+    or saved."""
+
+    def __init__(self, field: str, reveals: dict, *, legend_size=Size.SMALL):
+        super().__init__(field)
+        self.reveals = reveals
+        self.legend_size = Size.for_legend(legend_size)
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        bound = form[self.field]
+        self.choices = [
+            ConditionalQuestion(label, *self.reveals.get(value, ()))
+            for value, label in bound.field.choices
+        ]
+        choices = self.render_choices(bound, form, context, template_pack, **kwargs)
+        return render_to_string(
+            self.get_template_name(template_pack),
+            {**context.flatten(), "field": bound, "choices": choices,
+             "legend_size": self.legend_size},
+        )  # fmt: skip
+
+
+def ignore_unrevealed(form: forms.Form, field: str, reveals: dict[str, tuple[str, ...]]) -> None:
+    """After clean(): drop the answers (and any errors) of questions revealed by an option
+    other than the one chosen, as GOV.UK's conditional reveal expects."""
+    chosen = form.cleaned_data.get(field, form.data.get(form.add_prefix(field)))
+    for value, names in reveals.items():
+        if value == chosen:
+            continue
+        for name in names:
+            form.errors.pop(name, None)
+            field = form.fields.get(name)
+            if field is not None:
+                multi = isinstance(field, forms.MultiValueField)
+                form.cleaned_data[name] = None if multi else field.to_python(None)

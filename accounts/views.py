@@ -7,6 +7,7 @@ from django.contrib.messages.views import SuccessMessageMixin
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from audit.context import client_address
@@ -169,15 +170,26 @@ def sign_on(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignOnEmailForm(request.POST or None)
+    next_url = _safe_next(request, request.GET.get("next"))
     if request.method == "POST" and form.is_valid():
         provider = sign_on_for_email(form.cleaned_data["email"])
         if provider is not None:
+            # Back to the page they were sent to sign in from, as with a password.
+            request.session["sign_on_next"] = next_url
             return sign_on_start(request, provider)
         form.add_error(
             "email",
             "Your council does not sign people in to PEP Portal: sign in with your password",
         )
-    return render(request, "accounts/sign_on.html", {"form": form})
+    return render(request, "accounts/sign_on.html", {"form": form, "next": next_url})
+
+
+def _safe_next(request, url: str | None) -> str | None:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
 
 
 def sign_on_callback(request):
@@ -187,9 +199,10 @@ def sign_on_callback(request):
         return render(
             request, "accounts/sign_on_refused.html", {"reason": str(refusal)}, status=403
         )
+    next_url = _safe_next(request, request.session.pop("sign_on_next", None))
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session["signed_in_by_council"] = True
-    return redirect("home")
+    return redirect(next_url or "home")
 
 
 class SignOutView(auth_views.LogoutView):

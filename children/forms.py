@@ -1,7 +1,12 @@
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Size
 from django import forms
 
-from accounts.govuk_forms import GovukDateField, govuk_helper
+from accounts.govuk_forms import (
+    GovukDateField,
+    RevealingRadios,
+    govuk_helper,
+    ignore_unrevealed,
+)
 from accounts.models import Role, School, User
 from accounts.once import OnceOnlyForm
 from accounts.schools import SchoolSearchField
@@ -85,14 +90,22 @@ class ChildForm(forms.ModelForm):
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
-                Field.radios("sen_status", legend_size=Size.SMALL),
-                Field("ehc_plan_review_date"),
+                RevealingRadios(
+                    "sen_status", {Child.SenStatus.EHC_PLAN: [Field("ehc_plan_review_date")]}
+                ),
                 Field.select("year_group_override"),
                 legend="Education",
                 legend_size=Size.MEDIUM,
             ),
             _save_button("Save the child's details"),
         )
+
+    REVEALS = {Child.SenStatus.EHC_PLAN: ("ehc_plan_review_date",)}
+
+    def clean(self):
+        cleaned = super().clean()
+        ignore_unrevealed(self, "sen_status", self.REVEALS)
+        return cleaned
 
     def clean_upn(self):
         upn = upn_normalise(self.cleaned_data.get("upn", ""))

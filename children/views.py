@@ -17,6 +17,7 @@ from accounts.govuk_forms import raise_on_form
 from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
 from accounts.once import SubmittedTwice, submit_once, submitted_twice
 from audit.models import AuditEvent
+from pep_portal.kept_posts import keeps_post_after_sign_out, kept_post
 
 from . import selectors, services
 from .access import CHANGE, user_has_child_permission
@@ -147,8 +148,9 @@ def _saved(request, child: Child, message: str):
 
 @role_required(*VIRTUAL_SCHOOL_STAFF)
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def child_create(request):
-    form = ChildForm(request.POST or None)
+    form = ChildForm(request.POST or kept_post(request))
     if request.method == "POST" and form.is_valid():
         try:
             child = services.child_create(
@@ -171,12 +173,13 @@ def child_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def child_edit(request, child_id):
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
     if request.method == "GET":
         services.child_record_view(actor=request.user, child=child)
     # The form works on a copy: the service re-reads and locks the row it changes.
-    form = ChildForm(request.POST or None, instance=copy(child))
+    form = ChildForm(request.POST or kept_post(request), instance=copy(child))
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
@@ -196,10 +199,11 @@ def child_edit(request, child_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def enrolment_add(request, child_id):
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
     has_current = child.enrolments.filter(end_date__isnull=True).exists()
-    form = EnrolmentForm(request.POST or None, has_current=has_current)
+    form = EnrolmentForm(request.POST or kept_post(request), has_current=has_current)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         planned = data["start_date"] > timezone.localdate() and data["end_date"] is None
@@ -250,13 +254,15 @@ def school_move_cancel(request, child_id, move_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def enrolment_attendance(request, child_id, enrolment_id):
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
     enrolment = get_object_or_404(
         child.enrolments.select_related("school").filter(end_date__isnull=True), pk=enrolment_id
     )
     form = AttendanceChangeForm(
-        request.POST or None, initial={"attendance_pattern": enrolment.attendance_pattern}
+        request.POST or kept_post(request),
+        initial={"attendance_pattern": enrolment.attendance_pattern},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -280,10 +286,11 @@ def enrolment_attendance(request, child_id, enrolment_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def enrolment_end(request, child_id, enrolment_id):
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
     enrolment = get_object_or_404(child.enrolments.select_related("school"), pk=enrolment_id)
-    form = EndDateForm(request.POST or None, button="End the enrolment")
+    form = EndDateForm(request.POST or kept_post(request), button="End the enrolment")
     if request.method == "POST" and form.is_valid():
         try:
             services.enrolment_end(actor=request.user, enrolment=enrolment, **form.cleaned_data)
@@ -302,6 +309,7 @@ def enrolment_end(request, child_id, enrolment_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def transfer_case(request, child_id):
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
     current = child.allocations.filter(end_date__isnull=True).select_related("social_worker")
@@ -309,7 +317,7 @@ def transfer_case(request, child_id):
     social_workers = selectors.social_workers_of(child.virtual_school_id)
     if current is not None:
         social_workers = social_workers.exclude(pk=current.social_worker_id)
-    form = TransferForm(request.POST or None, social_workers=social_workers)
+    form = TransferForm(request.POST or kept_post(request), social_workers=social_workers)
     if request.method == "POST" and form.is_valid():
         try:
             allocation = services.child_transfer_case(
@@ -339,10 +347,11 @@ def transfer_case(request, child_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def placement_add(request, child_id):
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
     has_current = child.placements.filter(end_date__isnull=True).exists()
-    form = PlacementForm(request.POST or None, has_current=has_current)
+    form = PlacementForm(request.POST or kept_post(request), has_current=has_current)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
@@ -372,10 +381,11 @@ def placement_add(request, child_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def placement_end(request, child_id, placement_id):
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
     placement = get_object_or_404(child.placements, pk=placement_id)
-    form = EndDateForm(request.POST or None, button="End the placement")
+    form = EndDateForm(request.POST or kept_post(request), button="End the placement")
     if request.method == "POST" and form.is_valid():
         try:
             services.placement_end(actor=request.user, placement=placement, **form.cleaned_data)
@@ -395,10 +405,11 @@ def placement_end(request, child_id, placement_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def access_grant_add(request, child_id):
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
     form = AccessGrantForm(
-        request.POST or None,
+        request.POST or kept_post(request),
         may_approve_exceptions=services.may_approve_grant_exceptions(
             actor=request.user, child=child
         ),

@@ -68,6 +68,7 @@ def _detail(request, run: ImportRun, form: ApplyForm | None = None, status: int 
             "refused": summary.get("refused", [])[:SHOWN],
             "progress": progress_get(run.pk, state=run.state) if run.is_running else None,
             "form": form,
+            "page_has_error": run.state == ImportRun.State.UNREADABLE,
         },
         status=status,
     )

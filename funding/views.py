@@ -21,6 +21,7 @@ from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
 from audit.services import audit_record
 from children.school_year import academic_year_of
 from children.selectors import children_visible_to
+from pep_portal.kept_posts import keeps_post_after_sign_out, kept_post
 from peps.policy import can_edit_section, capacity_for
 from peps.sections import section_for
 from peps.selectors import pep_get_for_user
@@ -97,6 +98,7 @@ def _existing(target):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def request_edit(request, pep_id, target_id):
     pep = pep_get_for_user(user=request.user, pep_id=pep_id)
     target = _target(pep, target_id)
@@ -110,7 +112,7 @@ def request_edit(request, pep_id, target_id):
         if existing
         else {}
     )
-    form = RequestForm(request.POST or None, initial=initial)
+    form = RequestForm(request.POST or kept_post(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.ppplus_request_save(target=target, actor=request.user, **form.cleaned_data)
@@ -128,6 +130,7 @@ def request_edit(request, pep_id, target_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def decide(request, pep_id, target_id):
     pep = pep_get_for_user(user=request.user, pep_id=pep_id)
     target = _target(pep, target_id)
@@ -138,7 +141,7 @@ def decide(request, pep_id, target_id):
     if ppplus is None or pep.state != "submitted":
         messages.info(request, "This request cannot be decided now")
         return redirect("funding:pep", pep_id=pep.pk)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or kept_post(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.ppplus_decide(
@@ -260,6 +263,7 @@ def export_xlsx(request):
 
 @role_required(*VIRTUAL_SCHOOL_STAFF)
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def payment_add(request, request_id):
     ppplus = get_object_or_404(
         PpPlusRequest.objects.select_related("target__pep__child", "school"),
@@ -267,7 +271,7 @@ def payment_add(request, request_id):
         target__pep__child__in=children_visible_to(user=request.user),
         target__pep__child__virtual_school=request.user.virtual_school,
     )
-    form = PaymentForm(request.POST or None)
+    form = PaymentForm(request.POST or kept_post(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.payment_record(request=ppplus, actor=request.user, **form.cleaned_data)
@@ -285,13 +289,14 @@ def payment_add(request, request_id):
 
 @role_required(Role.VIRTUAL_SCHOOL_HEAD)
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def policy(request):
     virtual_school = request.user.virtual_school
     year = academic_year_of(timezone.localdate())
     current = services.policy_for(virtual_school_id=virtual_school.pk, academic_year=year)
     initial = {name: getattr(current, name) for name in PolicyForm.Meta.fields}
     initial["academic_year"] = year
-    form = PolicyForm(request.POST or None, initial=initial)
+    form = PolicyForm(request.POST or kept_post(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.funding_policy_set(

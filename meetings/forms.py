@@ -4,7 +4,12 @@ from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Fixed, Fluid, 
 from django import forms
 from django.utils import timezone
 
-from accounts.govuk_forms import GovukDateField, govuk_helper
+from accounts.govuk_forms import (
+    GovukDateField,
+    RevealingRadios,
+    govuk_helper,
+    ignore_unrevealed,
+)
 from accounts.once import OnceOnlyForm
 
 from .models import REASON_REQUIRED_FOR, Attendance, Invitation, Meeting
@@ -53,6 +58,8 @@ class WhenWhereForm(forms.Form):
     )
     location = forms.CharField(label="Where (in person)", required=False, max_length=200)
     online_link = forms.URLField(
+        # A text input: crispy-forms-gds gives type="url" no GOV.UK class or focus style.
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "url"}),
         assume_scheme="https",
         max_length=2000,
         label="Link to join (online)",
@@ -62,6 +69,14 @@ class WhenWhereForm(forms.Form):
     allow_holiday = forms.BooleanField(
         label="Yes, hold the meeting on a day that is not a school day", required=False
     )
+
+    # Only the place that goes with the way people meet counts (conditional reveal).
+    REVEALS = {Meeting.Mode.IN_PERSON: ("location",), Meeting.Mode.ONLINE: ("online_link",)}
+
+    def clean(self):
+        cleaned = super().clean()
+        ignore_unrevealed(self, "mode", self.REVEALS)
+        return cleaned
 
     def starts_at(self) -> datetime:
         day, start = self.cleaned_data["day"], self.cleaned_data["start_time"]
@@ -78,9 +93,17 @@ class WhenWhereForm(forms.Form):
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
-                Field.radios("mode", legend_size=Size.SMALL, inline=True),
-                Field.text("location", field_width=Fluid.TWO_THIRDS),
-                Field.text("online_link", field_width=Fluid.TWO_THIRDS),
+                RevealingRadios(
+                    "mode",
+                    {
+                        Meeting.Mode.IN_PERSON: [
+                            Field.text("location", field_width=Fluid.TWO_THIRDS)
+                        ],
+                        Meeting.Mode.ONLINE: [
+                            Field.text("online_link", field_width=Fluid.TWO_THIRDS)
+                        ],
+                    },
+                ),
                 legend="Where",
                 legend_size=Size.MEDIUM,
             ),

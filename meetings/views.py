@@ -14,6 +14,7 @@ from accounts.govuk_forms import raise_on_form
 from accounts.models import Role, User
 from accounts.once import SubmittedTwice, submit_once, submitted_twice
 from children.selectors import carers_of
+from pep_portal.kept_posts import keeps_post_after_sign_out, kept_post
 from peps.policy import capacity_for
 from peps.selectors import pep_get_for_user
 
@@ -50,11 +51,12 @@ def _page(request, template, **context):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def schedule(request, pep_id):
     pep = pep_get_for_user(user=request.user, pep_id=pep_id)
     _require_chair(request, pep)
     form = ScheduleForm(
-        request.POST or None,
+        request.POST or kept_post(request),
         suggested=_suggested_invitees(pep),
         open_meeting=services.open_meeting_of(pep),
     )
@@ -118,6 +120,7 @@ def detail(request, meeting_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def change(request, meeting_id):
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     _require_chair(request, meeting.pep)
@@ -130,7 +133,7 @@ def change(request, meeting_id):
         "location": meeting.location,
         "online_link": meeting.online_link,
     }
-    form = WhenWhereForm(request.POST or None, initial=initial)
+    form = WhenWhereForm(request.POST or kept_post(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_reschedule(

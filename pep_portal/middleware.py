@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 
 
 class ContentSecurityPolicyMiddleware:
@@ -44,12 +45,15 @@ class NoStoreMiddleware:
 
 
 class SessionIdleTimeoutMiddleware:
-    """End a session after SESSION_COOKIE_AGE idle seconds without writing it on every request.
+    """End a session after SESSION_IDLE_SECONDS idle seconds without writing it on every request.
 
     The session carries when it was last refreshed. A request more than SESSION_REFRESH_SECONDS
     after that refreshes it (one write, which also pushes the store's expiry on); one more than
-    SESSION_COOKIE_AGE after it finds the session ended and flushes it, so the timeout holds
-    even where the store keeps a session longer (a cache's clock, a restored backup).
+    SESSION_IDLE_SECONDS after it finds the session ended and flushes it, so the timeout holds
+    even where the store keeps a session longer (a cache's clock, a restored backup). The store
+    does keep it longer (SESSION_COOKIE_AGE), so that this middleware is what ends it and can
+    say whose it was (`request.session_ended_for`): a form sent then is kept for them
+    (`pep_portal.kept_posts`).
     """
 
     KEY = "_last_refreshed"
@@ -61,7 +65,9 @@ class SessionIdleTimeoutMiddleware:
         session = request.session
         now = int(time.time())
         refreshed = session.get(self.KEY)
-        if refreshed is not None and now - refreshed >= settings.SESSION_COOKIE_AGE:
+        request.session_ended_for = None
+        if refreshed is not None and now - refreshed >= settings.SESSION_IDLE_SECONDS:
+            request.session_ended_for = session.get(SESSION_KEY)
             session.flush()
         response = self.get_response(request)
         session = request.session  # signing in or out may have replaced it

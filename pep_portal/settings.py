@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the CSRF check and authentication: a form sent after its session ended is kept.
+    "pep_portal.kept_posts.KeptPostMiddleware",
     "pep_portal.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -131,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "pep_portal.session_timeout.session_timeout",
             ],
         },
     },
@@ -183,7 +186,12 @@ LOGOUT_REDIRECT_URL = "accounts:sign_in"
 # Sessions end after 30 idle minutes. The expiry is pushed on at most once a minute
 # (`pep_portal.middleware.SessionIdleTimeoutMiddleware`), not written on every request, and
 # that middleware ends a session idle longer than this whatever the store's own clock says.
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
+# The store keeps an ended session four hours more, unusable (the middleware flushes it), so
+# that a form sent after the timeout is known to be its person's and kept for them.
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + 4 * 60 * 60
+# The timeout warning appears this long before the session ends (pages with JavaScript).
+SESSION_WARNING_SECONDS = 5 * 60
 SESSION_REFRESH_SECONDS = 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -6,6 +6,8 @@ from django.views.generic import TemplateView
 from accounts.views import home
 from exchange.schools import gias_import_admin_view
 
+from .session_timeout import keep_alive
+
 # The site administration signs people in through the service's own page (with its lockout).
 admin.site.login = login_required(admin.site.login)
 admin.site.site_header = "PEP Portal administration"
@@ -13,6 +15,7 @@ admin.site.site_header = "PEP Portal administration"
 urlpatterns = [
     path("", home, name="home"),
     path("account/", include("accounts.urls")),
+    path("account/session/keep-alive/", keep_alive, name="session_keep_alive"),
     path("", include("children.urls")),
     path("", include("peps.urls")),
     path("", include("attachments.urls")),

@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.html import escape
 
-from accounts.govuk_forms import GovukDateField, govuk_helper
+from accounts.govuk_forms import GovukDateField, RevealingRadios, govuk_helper, ignore_unrevealed
 from accounts.once import OnceOnlyForm
 
 from .education import field_name
@@ -220,6 +220,12 @@ class SectionForm(forms.Form):
             initial[question.key] = value
         super().__init__(*args, initial=initial, **kwargs)
         self.section = section
+        self.reveals = {}  # question key: {choice value: keys of the questions it reveals}
+        for question in section.questions:
+            if question.revealed_by:
+                controller, value = question.revealed_by
+                self.reveals.setdefault(controller, {}).setdefault(value, ())
+                self.reveals[controller][value] += (question.key,)
         layout = []
         for question in section.questions:
             if question.type == QuestionType.ATTAINMENT:
@@ -228,7 +234,16 @@ class SectionForm(forms.Form):
                     layout.append(self.grids[question.key].layout())
                 continue
             self.fields[question.key] = _field_for(question)
-            layout.append(_layout_for(question))
+            if question.revealed_by:
+                continue  # laid out under the choice that reveals it
+            if question.key in self.reveals:
+                revealed = {
+                    value: [_layout_for(section.question(key)) for key in keys]
+                    for value, keys in self.reveals[question.key].items()
+                }
+                layout.append(RevealingRadios(question.key, revealed))
+            else:
+                layout.append(_layout_for(question))
         self.helper = govuk_helper("version", *layout, _button("Save and return to the PEP"))
 
     def clean(self):
@@ -236,6 +251,8 @@ class SectionForm(forms.Form):
         if "version" in self.errors or cleaned.get("version") is None:
             self.errors.pop("version", None)
             raise forms.ValidationError(self.OUT_OF_DATE)
+        for controller, reveals in self.reveals.items():
+            ignore_unrevealed(self, controller, reveals)
         return cleaned
 
     def answers(self) -> dict:

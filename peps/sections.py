@@ -81,6 +81,9 @@ class Question:
     # Also kept as typed data in the PEP's EducationRecord, in the field named by `key`.
     measure: bool = False
     max_length: int | None = None  # for free text; TEXT_LIMITS by type when not given
+    # (question key, choice value): asked only under that choice, revealed when it is picked;
+    # the answer is ignored when another choice is made.
+    revealed_by: tuple[str, str] | None = None
 
     @property
     def limit(self) -> int | None:
@@ -588,7 +591,7 @@ NEEDS = Section(
                  help_text="Only for a child with SEN support or an EHC plan"),
         Question("ehc_plan_review_date", "Date of the EHC plan's next annual review",
                  QuestionType.DATE, mandatory=False, measure=True,
-                 help_text="Only for a child with an EHC plan"),
+                 revealed_by=("sen_status", "ehc_plan")),
         Question(
             "sen_provision",
             "The support in place",

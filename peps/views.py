@@ -1,6 +1,8 @@
 """PEP pages. Each fetches through `pep_get_for_user` (404 for no access) and asks
 `peps.policy` what this person may do (403 for see-but-not-act); writes go to services."""
 
+from copy import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +18,7 @@ from accounts.govuk_forms import raise_on_form
 from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
 from accounts.once import SubmittedTwice, submit_once, submitted_twice
 from children.selectors import child_get_for_user
+from pep_portal.kept_posts import keeps_post_after_sign_out, kept_post
 
 from . import policy, selectors, services, workflow
 from .education import pep_scale
@@ -119,6 +122,7 @@ def _section_or_404(pep: Pep, section_key: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def section(request, pep_id, section_key):
     pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
     section = _section_or_404(pep, section_key)
@@ -131,20 +135,25 @@ def _section_page(request, pep, section, *, comment_form=None):
     row = pep.answers.filter(section_key=section.key).first()
     saved = row.answers if row else {}
     form = None
-    conflict = False
+    conflict = locked = False
     posting_answers = request.method == "POST" and comment_form is None
     scale = pep_scale(pep)
     if can_edit:
         form = SectionForm(
-            request.POST if posting_answers else None,
+            request.POST if posting_answers else kept_post(request),
             section=section,
             answers=saved,
             version=row.version if row else 0,
             scale=scale,
         )
     elif posting_answers:
-        raise PermissionDenied
-    if posting_answers and form.is_valid():
+        if not policy.can_edit_section(capacity, _as_draft(pep), section):
+            raise PermissionDenied
+        # They could change this section when they opened it; the PEP has moved on since
+        # (the school's part completed, sent to the Virtual School). Show their answers back.
+        locked = True
+        form = _locked_form(request, section, saved, row, scale)
+    if posting_answers and not locked and form.is_valid():
         try:
             services.section_save(
                 pep=pep,
@@ -165,6 +174,9 @@ def _section_page(request, pep, section, *, comment_form=None):
             form = SectionForm(data, section=section, answers=saved, version=current, scale=scale)
             form.is_valid()
             form.add_error(None, error)
+        except PermissionDenied:  # the PEP moved on between the check above and the save
+            locked = True
+            form = _locked_form(request, section, saved, row, scale)
         except ValidationError as error:
             raise_on_form(form, error)
         else:
@@ -176,6 +188,7 @@ def _section_page(request, pep, section, *, comment_form=None):
         "section": section,
         "form": form,
         "conflict": conflict,
+        "locked": locked,
         "saved": [(q, saved.get(q.key)) for q in section.questions],
         "scale": scale,
         "comments": pep.comments.filter(section_key=section.key).select_related("author"),
@@ -189,7 +202,30 @@ def _section_page(request, pep, section, *, comment_form=None):
             reviews=progress.facts.reviews,
             can_edit_targets=can_edit,
         )
-    return render(request, "peps/section.html", context)
+    return render(request, "peps/section.html", context, status=409 if locked else 200)
+
+
+SECTION_LOCKED = (
+    "This section can no longer be changed: the PEP moved on after you opened it. Your "
+    "answers have not been saved; they are below for you to copy."
+)
+
+
+def _as_draft(pep: Pep) -> Pep:
+    """The PEP as if it were still a draft: whether someone could change a section at all."""
+    draft = copy(pep)
+    draft.state = Pep.State.DRAFT
+    return draft
+
+
+def _locked_form(request, section, saved, row, scale) -> SectionForm:
+    form = SectionForm(
+        request.POST, section=section, answers=saved, version=row.version if row else 0,
+        scale=scale,
+    )  # fmt: skip
+    form.is_valid()
+    form.add_error(None, SECTION_LOCKED)
+    return form
 
 
 @login_required
@@ -221,12 +257,23 @@ def _require_target_editing(request, pep: Pep) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def target_edit(request, pep_id, target_id=None):
     pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
     target = get_object_or_404(pep.targets, pk=target_id) if target_id else None
-    _require_target_editing(request, pep)
-    form = TargetForm(request.POST or None, instance=target, kind=pep.kind)
-    if request.method == "POST" and form.is_valid():
+    targets = section_for(pep.kind, "targets")
+    capacity = policy.capacity_for(user=request.user, pep=pep)
+    locked = not policy.can_edit_section(capacity, pep, targets)
+    if locked and not (
+        request.method == "POST" and policy.can_edit_section(capacity, _as_draft(pep), targets)
+    ):
+        raise PermissionDenied
+    form = TargetForm(request.POST or kept_post(request), instance=target, kind=pep.kind)
+    if locked:
+        # The PEP moved on while they typed: their target is shown back, not saved.
+        form.is_valid()
+        form.add_error(None, TARGETS_LOCKED)
+    elif request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "submission_token"}
 
         def save():
@@ -247,7 +294,14 @@ def target_edit(request, pep_id, target_id=None):
         request,
         "peps/form_page.html",
         {"form": form, "pep": pep, "title": title, "back": _targets_page(pep)},
+        status=409 if locked else 200,
     )
+
+
+TARGETS_LOCKED = (
+    "The targets can no longer be changed: the PEP moved on after you opened this page. This "
+    "target has not been saved; it is below for you to copy."
+)
 
 
 @login_required
@@ -269,6 +323,7 @@ def target_delete(request, pep_id, target_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def target_review(request, pep_id, review_id):
     pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
     review = get_object_or_404(pep.target_reviews.select_related("target"), pk=review_id)
@@ -278,7 +333,7 @@ def target_review(request, pep_id, review_id):
         "evidence": review.evidence,
         "ppplus_impact": review.ppplus_impact,
     }
-    form = TargetReviewForm(request.POST or None, initial=initial)
+    form = TargetReviewForm(request.POST or kept_post(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.target_review_save(review=review, actor=request.user, **form.cleaned_data)
@@ -458,10 +513,11 @@ DEADLINE_LISTS = ("overdue", "due_soon", "social_care_reviews", "upcoming")
 
 @role_required(Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, *VIRTUAL_SCHOOL_STAFF)
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def reminder_preference(request):
     current = ReminderPreference.objects.filter(user=request.user).first()
     form = ReminderPreferenceForm(
-        request.POST or None,
+        request.POST or kept_post(request),
         initial={"frequency": current.frequency if current else "daily"},
     )
     if request.method == "POST" and form.is_valid():

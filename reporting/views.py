@@ -14,6 +14,7 @@ from accounts.govuk_forms import raise_on_form
 from accounts.models import VIRTUAL_SCHOOL_STAFF, Role, School
 from audit.services import audit_record
 from children.selectors import child_get_for_user, social_workers_of
+from pep_portal.kept_posts import keeps_post_after_sign_out, kept_post
 from peps.education import pep_scale
 from peps.models import PepSettings
 from peps.selectors import pep_get_for_user
@@ -111,6 +112,7 @@ def annual_pdf(request):
 
 @role_required(*VIRTUAL_SCHOOL_STAFF)
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def moderation(request):
     """The rounds of moderation and, for the head, drawing the next; for each officer, the PEPs
     they are asked to rate again."""
@@ -120,7 +122,9 @@ def moderation(request):
         raise PermissionDenied
     form = None
     if is_head:
-        form = DrawSampleForm(request.POST or None, terms=moderation_rules.terms_to_draw(user=user))
+        form = DrawSampleForm(
+            request.POST or kept_post(request), terms=moderation_rules.terms_to_draw(user=user)
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 drawn = moderation_rules.moderation_round_draw(
@@ -153,12 +157,13 @@ def moderation_round(request, round_id):
 
 @role_required(*VIRTUAL_SCHOOL_STAFF)
 @require_http_methods(["GET", "POST"])
+@keeps_post_after_sign_out
 def moderation_rate(request, sample_id):
     """The blind second rating: the PEP's sections and answers, never the first ratings."""
     sample = moderation_rules.sample_get_for_rater(user=request.user, sample_id=sample_id)
     sections = moderation_rules.sections_to_rate(sample)
     form = SecondRatingForm(
-        request.POST or None, sections=sections, initial_ratings=sample.second_ratings
+        request.POST or kept_post(request), sections=sections, initial_ratings=sample.second_ratings
     )
     if request.method == "POST" and form.is_valid():
         try:

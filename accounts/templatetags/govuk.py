@@ -41,3 +41,27 @@ def pounds(value) -> str:
 def long_date(value) -> str:
     """A date, or a date kept as ISO text in an answer, as people read it: 30 November 2026."""
     return formats.long_date(value)
+
+
+def _has_errors(value) -> bool:
+    if isinstance(value, forms.BaseForm):
+        return value.is_bound and bool(value.errors)
+    if isinstance(value, forms.BaseFormSet):
+        return value.is_bound and (bool(value.non_form_errors()) or any(value.errors))
+    return False
+
+
+@register.simple_tag(takes_context=True)
+def error_prefix(context) -> str:
+    """ "Error: " at the start of the page title when the page shows an error summary: any
+    form on it was refused, whatever the view named it, or the view says so (`action_errors`
+    of a refused step, `page_has_error`)."""
+    if context.get("action_errors") or context.get("page_has_error"):
+        return "Error: "
+    seen = set()
+    for layer in context.dicts:
+        for value in layer.values():
+            if id(value) not in seen and _has_errors(value):
+                return "Error: "
+            seen.add(id(value))
+    return ""

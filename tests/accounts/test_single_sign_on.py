@@ -177,3 +177,35 @@ def test_an_address_no_council_signs_in_is_told_to_use_a_password(client, counci
     html = response.content.decode()
     assert "govuk-error-summary" in html
     assert "sign in with your password" in html
+
+
+def test_after_the_session_ended_the_council_sign_in_returns_to_the_kept_form(
+    client, council, virtual_school
+):
+    from peps.models import SectionAnswer
+    from tests.children.factories import ChildFactory, SocialWorkerAllocationFactory
+    from tests.peps.factories import DraftPepFactory
+
+    worker = UserFactory(
+        role=Role.SOCIAL_WORKER, virtual_school=virtual_school, email="sam.okafor@northshire.gov.uk"
+    )
+    child = ChildFactory(virtual_school=virtual_school)
+    SocialWorkerAllocationFactory(child=child, social_worker=worker)
+    pep = DraftPepFactory(child=child)
+    section = reverse("peps:section", args=[pep.pk, "case_details"])
+    typed = "Started at a new school in June and enjoys art."
+    # Their page was opened 40 minutes ago; they press Save now, after the idle timeout.
+    with time_machine.travel(timezone.now() - timedelta(minutes=40), tick=False):
+        client.force_login(worker)
+        assert client.get(section).status_code == 200
+    sent = client.post(section, {"version": 0, "changes_since_last_pep": typed})
+    assert sent.url == f"{reverse('accounts:sign_in')}?next={section}"
+    sign_in_page = client.get(sent.url).content.decode()
+    assert f"{reverse('accounts:sign_on')}?next=" in sign_in_page
+    response = client.post(f"{reverse('accounts:sign_on')}?next={section}", {"email": worker.email})
+    back = urlsplit(_through_the_provider(response.url, worker.email))
+    signed_in = client.get(f"{back.path}?{back.query}")
+    assert signed_in.url == section
+    html = client.get(section).content.decode()
+    assert typed in html and "it has not been saved yet" in html
+    assert not SectionAnswer.objects.filter(pep=pep).exists()

@@ -65,7 +65,7 @@ def test_a_mistyped_boolean_is_named():
 def test_settings_for_england(settings):
     assert settings.TIME_ZONE == "Europe/London"
     assert settings.LANGUAGE_CODE == "en-gb"
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_IDLE_SECONDS == 30 * 60
     assert "pep_portal.middleware.SessionIdleTimeoutMiddleware" in settings.MIDDLEWARE
 
 
