@@ -120,6 +120,8 @@ def value_text(value, names: dict | None = None) -> str:
         return "yes" if value else "no"
     if isinstance(value, list):
         return ", ".join(value_text(item, names) for item in value)
+    if isinstance(value, dict):  # a group of answers, such as one subject's grades
+        return "(" + ", ".join(value_text(item, names) for item in value.values()) + ")"
     if names is not None and isinstance(value, int) and value in names:
         return names[value]
     if isinstance(value, str):
