@@ -951,8 +951,9 @@ def _funding(cursor, sizes, today) -> str:
     cursor.execute(
         """
         INSERT INTO funding_fundingpolicy (virtual_school_id, academic_year, school_age_allowance,
-          early_years_allowance, post_16_allowance, central_share_percent, national_rate, set_at)
-        SELECT v.id, y, 520, 0, 0, 0, 2630, now() FROM accounts_virtualschool v
+          early_years_allowance, post_16_allowance, central_share_percent, national_rate,
+          target_ceiling, pay_only_rated_amber_or_better, set_at)
+        SELECT v.id, y, 520, 0, 0, 0, 2630, 2630, false, now() FROM accounts_virtualschool v
         CROSS JOIN generate_series(%(first)s, %(last)s) AS y
     """,
         {"first": this_year - 2, "last": this_year + 1},

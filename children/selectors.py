@@ -119,6 +119,20 @@ def with_signed_off_peps(children: QuerySet[Child]) -> QuerySet[Child]:
     )
 
 
+def with_documents_shared_with_carers(children: QuerySet[Child]) -> QuerySet[Child]:
+    """Each child's documents the Virtual School shared with carers, newest first, in one query
+    for any number of children (the attachments app builds on this one: reached through its
+    relation)."""
+    attachment_model = Child._meta.get_field("attachments").related_model
+    return children.prefetch_related(
+        Prefetch(
+            "attachments",
+            queryset=attachment_model.objects.filter(shared_with_carers=True),
+            to_attr="shared_documents",
+        )
+    )
+
+
 def children_reviewed_by(*, user: User) -> QuerySet[Child]:
     """Children a live explicit grant lets this person read."""
     today = timezone.localdate()

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "accounts",
     "children",
     "peps",
+    "attachments",
     "meetings",
     "funding",
     "reporting",
@@ -229,6 +230,10 @@ STORAGES = {
         )
     },
 }
+# Attached documents are scanned by ClamAV's daemon before they are stored; while it cannot be
+# reached, uploads are refused (never stored unscanned). Debian's clamd listens on this socket.
+CLAMD_ADDRESS = env("CLAMD_ADDRESS", "unix:///run/clamav/clamd.ctl")
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30)
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("", include("children.urls")),
     path("", include("peps.urls")),
+    path("", include("attachments.urls")),
     path("", include("meetings.urls")),
     path("", include("funding.urls")),
     path("", include("reporting.urls")),

@@ -22,9 +22,12 @@ class Capacity:
 
 
 def capacity_for(*, user: User, pep: Pep) -> Capacity:
+    return capacity_for_child(user=user, child=pep.child)
+
+
+def capacity_for_child(*, user: User, child) -> Capacity:
     """Read from the same facts that grant access (children/access.py): the open allocation,
     the current school's designated teachers, the child's Virtual School."""
-    child = pep.child
     social_worker = (
         user.role == Role.SOCIAL_WORKER
         and child.allocations.filter(end_date__isnull=True, social_worker=user).exists()

@@ -47,5 +47,7 @@ urlpatterns = [
         name="signed_off_copy",
     ),
     path("peps/<int:pep_id>/draft/", document_views.draft, name="draft"),
+    path("peps/<int:pep_id>/my-pep/", document_views.my_pep, name="my_pep"),
+    path("peps/<int:pep_id>/my-pep/pdf/", document_views.my_pep_pdf, name="my_pep_pdf"),
     path("peps/blank-forms/<slug:kind>/", document_views.blank_form, name="blank_form"),
 ]

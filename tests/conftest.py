@@ -45,6 +45,28 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.line(nodeid)
 
 
+@pytest.fixture(scope="session")
+def clamd_address(tmp_path_factory):
+    """A real clamd for the run, started when a test first needs one (tests/attachments)."""
+    import shutil
+
+    from tests.attachments.clamd import start_clamd
+
+    if not (shutil.which("clamd") or os.path.exists("/usr/sbin/clamd")):
+        pytest.skip("clamd is not installed (apt-get install clamav-daemon)")
+    process, address = start_clamd(tmp_path_factory.mktemp("clamd"))
+    yield address
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture
+def clamd(settings, clamd_address):
+    """Point the service at the test run's clamd."""
+    settings.CLAMD_ADDRESS = clamd_address
+    return clamd_address
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery():
     """Tasks run in-process unless a test starts a real worker (see tests/pep_portal)."""

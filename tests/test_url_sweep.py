@@ -41,6 +41,7 @@ DUMMY_KWARGS = {
     "term_id": 1,
     "request_id": 1,
     "move_id": 1,
+    "attachment_id": 1,
     "kind": "school_age",
     "user_id": 1,
     "run_id": 1,
@@ -70,7 +71,7 @@ ALL = sorted({name: pattern for name, pattern in _named_patterns(get_resolver())
 
 def test_the_sweep_finds_every_url():
     # Raise this number as pages are added: a sweep that finds nothing would prove nothing.
-    assert len(ALL) >= 87
+    assert len(ALL) >= 93
     assert set(PUBLIC) <= {name for name, _ in ALL}
 
 
@@ -94,6 +95,7 @@ def test_site_administration_needs_sign_in(client, db):
 def test_a_carer_reaches_nothing_but_their_own_home(client, db, name, pattern):
     """The role with the least access: every signed-in page but their own is refused, and
     every page about a child (which exists) is not found."""
+    from tests.attachments.factories import AttachmentFactory
     from tests.meetings.factories import MeetingFactory
     from tests.peps.factories import DraftPepFactory
 
@@ -101,7 +103,13 @@ def test_a_carer_reaches_nothing_but_their_own_home(client, db, name, pattern):
     client.force_login(UserFactory(role=Role.CARER))
     kwargs = {key: DUMMY_KWARGS[key] for key in pattern.pattern.regex.groupindex}
     meeting = MeetingFactory(pep=pep)
-    real = {"child_id": pep.child_id, "pep_id": pep.pk, "meeting_id": meeting.pk}
+    attachment = AttachmentFactory(child=pep.child)  # not shared with carers
+    real = {
+        "child_id": pep.child_id,
+        "pep_id": pep.pk,
+        "meeting_id": meeting.pk,
+        "attachment_id": attachment.pk,
+    }
     kwargs.update({key: value for key, value in real.items() if key in kwargs})
     response = client.get(reverse(name, kwargs=kwargs))
     allowed = {

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -198,6 +198,7 @@ def pep_print_context(pep: Pep, *, draft: bool) -> dict:
     return {
         "blank": False,
         "draft": draft,
+        "attachments": _attachments(pep, until=pep.signed_off_at),
         "pep": pep,
         "child": child,
         "kind_label": Kind(pep.kind).label,
@@ -210,11 +211,21 @@ def pep_print_context(pep: Pep, *, draft: bool) -> dict:
         "meetings": meetings,
         "followed_up": followed_up,
         "sign_off": sign_off,
-        **_next_meeting(pep, progress.facts.answers.get("sign_off", {})),
+        **next_meeting(pep, progress.facts.answers.get("sign_off", {})),
     }
 
 
-def _next_meeting(pep: Pep, answers: dict) -> dict:
+def _attachments(pep: Pep, *, until) -> list:
+    """The documents attached to this PEP or to the child's record (not another PEP's), as
+    they were at sign-off: one attached later is not in the signed-off copy. The attachments
+    app builds on this one, so its rows are reached through their relation to the child."""
+    documents = pep.child.attachments.filter(Q(pep=pep) | Q(pep__isnull=True))
+    if until is not None:
+        documents = documents.filter(uploaded_at__lte=until)
+    return list(documents.select_related("uploaded_by", "pep").order_by("document_date", "pk"))
+
+
+def next_meeting(pep: Pep, answers: dict) -> dict:
     """The next meeting's date: the social worker's, or the provisional one planned at
     sign-off for next term's PEP."""
     chosen = answer_text(SIGN_OFF_NEXT_MEETING, answers.get("next_meeting_date"))

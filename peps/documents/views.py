@@ -1,23 +1,27 @@
-"""Downloads: the signed-off copy, a draft of a PEP in progress, and the blank forms. Each
+"""Downloads: the signed-off copy, a draft of a PEP in progress, the blank forms, and My PEP. Each
 fetches through a selector (404 for no access), asks `peps.policy` where it must, and writes
 the download to the audit trail through `peps.documents.copies`."""
 
 import logging
 from io import BytesIO
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
 from accounts.decorators import role_required
+from accounts.govuk_forms import raise_on_form
 from accounts.models import Role
 
 from .. import policy, selectors
 from ..models import Pep
 from ..sections import Kind
 from . import copies
+from . import my_pep as my_pep_module
+from .forms import ChildFriendlyLinesForm
 from .printing import RenderFailed
 
 logger = logging.getLogger(__name__)
@@ -94,3 +98,50 @@ def blank_form(request, kind):
     except RenderFailed:
         return _failed(request)
     return _pdf(pdf, f"blank-{slugify(Kind(kind).label)}.pdf")
+
+
+@login_required
+def my_pep(request, pep_id):
+    """My PEP on screen, for the people who may see the child, with the child-friendly line of
+    each target for those who wrote the PEP to improve."""
+    pep = selectors.pep_get_for_user(user=request.user, pep_id=pep_id)
+    if not pep.is_locked:
+        raise Http404("My PEP is made from a signed-off PEP")
+    context = my_pep_module.my_pep_context(pep)
+    can_edit = my_pep_module.can_edit_lines(user=request.user, pep=pep)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    form = None
+    if can_edit:
+        form = ChildFriendlyLinesForm(
+            request.POST or None, targets=context["targets"], name=context["name"]
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                changed = my_pep_module.child_friendly_lines_save(
+                    pep=pep, actor=request.user, lines=form.lines()
+                )
+            except ValidationError as error:
+                raise_on_form(form, error)
+            else:
+                messages.success(
+                    request, "The lines have been saved" if changed else "Nothing had changed"
+                )
+                return redirect("peps:my_pep", pep_id=pep.pk)
+    return render(
+        request,
+        "peps/my_pep.html",
+        {**context, "form": form},
+        status=400 if form is not None and form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def my_pep_pdf(request, pep_id):
+    """My PEP as a PDF: for anyone who may see the child, and the carers the child lives with."""
+    pep = selectors.signed_off_pep_get_for_user(user=request.user, pep_id=pep_id)
+    try:
+        pdf = my_pep_module.my_pep_download(pep=pep, actor=request.user)
+    except RenderFailed:
+        return _failed(request, pep)
+    return _pdf(pdf, f"{slugify(f'My PEP {pep.child.council_child_id} version {pep.version}')}.pdf")

@@ -1,5 +1,5 @@
 """The PEP on paper, in the browser: the carer downloads the signed-off copy the Virtual School
-sees; the designated teacher prints a draft and a blank form."""
+sees, and My PEP beside it; the designated teacher prints a draft and a blank form."""
 
 import hashlib
 from pathlib import Path
@@ -47,6 +47,12 @@ def test_a_carer_downloads_the_copy_the_virtual_school_signed_off(page):
     assert "Reggie Roberts" in pdf_text(from_carer)
     assert "/StructTreeRoot" in pdf_catalog(from_carer)
     assert 'pdfuaid:part="1"' in pdf_xmp(from_carer)
+    # Beside it, My PEP: Reggie's own page, in plain words.
+    my_pep = _download(page, card.get_by_role("link", name="Download My PEP").first)
+    pages = pdf_pages(my_pep)
+    assert len(pages) == 1
+    assert "My PEP" in pages[0] and "Reggie, this is your plan" in pages[0]
+    assert 'pdfuaid:part="1"' in pdf_xmp(my_pep)
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, OFFICER, DEMO_PASSWORD)
@@ -55,6 +61,16 @@ def test_a_carer_downloads_the_copy_the_virtual_school_signed_off(page):
     link = page.get_by_role("link", name="Download the signed-off PEP")
     from_officer = _download(page, link)
     assert from_officer == from_carer
+    # The officer writes the first target in Reggie's words; his carer's My PEP says it.
+    page.get_by_role("link", name="The child's own one-page summary").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "My PEP"
+    assert_accessible(page)
+    line = "I will read with Jo for ten minutes every night."
+    page.get_by_label("Target 1:").fill(line)
+    page.get_by_role("button", name="Save the lines").click()
+    assert "The lines have been saved" in page.content()
+    assert line in page.content()
+    assert line in pdf_text(_download(page, page.get_by_role("link", name="Download My PEP")))
 
 
 def test_a_copy_still_being_made_says_so(page):

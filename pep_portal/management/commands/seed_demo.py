@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Role, School, User, VirtualSchool
 from accounts.services import user_create
+from attachments.services import attachment_store_for_demo
 from children.models import Child, Placement
 from children.school_year import academic_year_of
 from children.services import (
@@ -41,6 +42,12 @@ from peps.models import Pep, Term
 from peps.services import pep_start, term_for
 
 DEMO_PASSWORD = "pep-portal-demo"  # noqa: S105 - published on purpose, for the demo only
+DEMO_SCHOOL_REPORT = (
+    b"Riverside Primary School: half-term report\n\n"
+    b"Reading: reading with more confidence and choosing books at home.\n"
+    b"Maths: times tables to 6 secure; working on 7 and 8.\n"
+    b"Wellbeing: settled well in class and joined the lunchtime club.\n"
+)
 
 VIRTUAL_SCHOOLS = {
     "990": {
@@ -208,6 +215,7 @@ class Command(BaseCommand):
             children = self._children(people, schools)
             self._recent_moves(schools)
             self._meeting(people)
+            self._document(people)
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             # Today's reminders, as the daily job would make them (the digests stay in memory).
             run_daily_reminders()
@@ -326,6 +334,22 @@ class Command(BaseCommand):
                 post_16_allowance=Decimal("400.00"), central_share_percent=Decimal("10"),
                 national_rate=Decimal("2630.00"),
             )  # fmt: skip
+
+    def _document(self, people) -> None:
+        """Dana Whitfield has attached Maya Jones's school report to her PEP in progress."""
+        child = Child.objects.get(legal_first_name="Maya", legal_last_name="Jones")
+        if child.attachments.exists():
+            return
+        attachment_store_for_demo(
+            actor=people["teacher@riverside.example"],
+            child=child,
+            pep=child.peps.exclude(state="signed_off").get(),
+            kind="school_report",
+            document_date=timezone.localdate() - timedelta(days=14),
+            description="Half-term school report",
+            original_name="school-report.txt",
+            data=DEMO_SCHOOL_REPORT,
+        )
 
     def _meeting(self, people) -> None:
         """Sam Okafor has arranged Maya Jones's PEP meeting, with her teacher and carer."""
