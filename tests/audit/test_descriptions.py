@@ -11,7 +11,17 @@ def test_every_action_recorded_about_a_child_in_the_code_has_a_phrase():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    apps = ["audit", "accounts", "attachments", "children", "peps", "meetings", "funding", "reporting", "exchange"]
+    apps = [
+        "audit",
+        "accounts",
+        "attachments",
+        "children",
+        "peps",
+        "meetings",
+        "funding",
+        "reporting",
+        "exchange",
+    ]
     found = subprocess.run(  # noqa: S603 - a fixed grep over our own code
         ["grep", "-rhoE", r'"(pep|child|meeting|ppplus|placement|enrolment|allocation|'  # noqa: S607
          r'access_grant|school_move|moderation|attachment)\.[a-z_]+"', *apps],
