@@ -960,9 +960,10 @@ def _funding(cursor, sizes, today) -> str:
     )
     cursor.execute(
         """
-        INSERT INTO funding_ppplusrequest (target_id, school_id, intervention, tuition_arranged_by,
-          decision, approved_amount, decision_reason, decided_by_id, decided_on)
-        SELECT t.id, e.school_id,
+        INSERT INTO funding_ppplusrequest (target_id, virtual_school_id, child_id, school_id,
+          intervention, tuition_arranged_by, decision, approved_amount, decision_reason,
+          decided_by_id, decided_on, paid_total)
+        SELECT t.id, c.virtual_school_id, p.child_id, e.school_id,
           CASE WHEN t.id %% 3 = 0 THEN 'tuition' WHEN t.id %% 3 = 1 THEN 'resources'
                ELSE 'mentoring' END,
           CASE WHEN t.id %% 3 = 0 THEN CASE WHEN t.id %% 2 = 0 THEN 'school'
@@ -972,8 +973,9 @@ def _funding(cursor, sizes, today) -> str:
           CASE WHEN p.state <> 'signed_off' THEN NULL WHEN t.id %% 50 = 0 THEN 0
                ELSE t.ppplus_amount END,
           CASE WHEN t.id %% 50 = 0 THEN 'Generic spending: not linked to the target' ELSE '' END,
-          p.signed_off_by_id, p.signed_off_at::date
+          p.signed_off_by_id, p.signed_off_at::date, 0
         FROM peps_target t JOIN peps_pep p ON p.id = t.pep_id
+        JOIN children_child c ON c.id = p.child_id
         JOIN peps_term term ON term.id = p.term_id
         LEFT JOIN children_enrolment e ON e.child_id = p.child_id AND e.end_date IS NULL
         WHERE t.ppplus_amount > 0 AND term.academic_year >= %(first)s
@@ -982,15 +984,22 @@ def _funding(cursor, sizes, today) -> str:
     )
     cursor.execute(
         """
-        INSERT INTO funding_payment (request_id, amount, paid_on, reference, recorded_by_id,
-          recorded_at)
-        SELECT r.id, r.approved_amount, LEAST(r.decided_on + 30, %(today)s),
+        INSERT INTO funding_payment (request_id, virtual_school_id, child_id, amount, paid_on,
+          reference, recorded_by_id, recorded_at)
+        SELECT r.id, r.virtual_school_id, r.child_id, r.approved_amount,
+          LEAST(r.decided_on + 30, %(today)s),
           'BACS-' || r.id, r.decided_by_id, now()
         FROM funding_ppplusrequest r
         WHERE r.decision = 'approved' AND r.tuition_arranged_by <> 'virtual_school'
           AND r.id %% 10 < 7 AND r.approved_amount > 0
     """,
         {"today": today},
+    )
+    cursor.execute(
+        """
+        UPDATE funding_ppplusrequest r SET paid_total = y.amount
+        FROM funding_payment y WHERE y.request_id = r.id
+    """
     )
     cursor.execute("SELECT count(*) FROM funding_ppplusrequest")
     requests = cursor.fetchone()[0]

@@ -133,6 +133,21 @@ def with_documents_shared_with_carers(children: QuerySet[Child]) -> QuerySet[Chi
     )
 
 
+def with_peps_being_written(children: QuerySet[Child]) -> QuerySet[Child]:
+    """Each child's PEP being written (at most one), for the carer to give their views on
+    before the meeting: one query for any number of children."""
+    pep_model = Child._meta.get_field("peps").related_model
+    return children.prefetch_related(
+        Prefetch(
+            "peps",
+            queryset=pep_model.objects.filter(
+                state__in=["draft", "school_complete"]
+            ).select_related("term"),
+            to_attr="peps_being_written",
+        )
+    )
+
+
 def children_reviewed_by(*, user: User) -> QuerySet[Child]:
     """Children a live explicit grant lets this person read."""
     today = timezone.localdate()

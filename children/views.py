@@ -87,8 +87,10 @@ def virtual_school_children(request):
 
 @role_required(Role.CARER)
 def carer_home(request):
-    children = selectors.with_documents_shared_with_carers(
-        selectors.with_signed_off_peps(selectors.children_placed_with(user=request.user))
+    children = selectors.with_peps_being_written(
+        selectors.with_documents_shared_with_carers(
+            selectors.with_signed_off_peps(selectors.children_placed_with(user=request.user))
+        )
     )
     return render(request, "children/carer_home.html", {"children": children})
 

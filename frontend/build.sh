@@ -58,6 +58,9 @@ mkdir -p "${AUTOCOMPLETE_OUT}"
 cp "${AUTOCOMPLETE_DIST}/accessible-autocomplete.min.js" \
   "${AUTOCOMPLETE_DIST}/accessible-autocomplete.min.css" \
   "${FRONTEND_DIR}/node_modules/accessible-autocomplete/LICENSE.txt" "${AUTOCOMPLETE_OUT}/"
+# Its source map is not shipped, and collectstatic's manifest refuses a reference to a missing file.
+sed -i '/^\/\/# sourceMappingURL=/d' "${AUTOCOMPLETE_OUT}/accessible-autocomplete.min.js"
+sed -i '/^\/\*# sourceMappingURL=.*\*\/$/d' "${AUTOCOMPLETE_OUT}/accessible-autocomplete.min.css"
 
 # 5. axe-core for the browser tests.
 cp "${FRONTEND_DIR}/node_modules/axe-core/axe.min.js" "${AXE_OUT_DIR}/axe.min.js"

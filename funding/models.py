@@ -3,6 +3,13 @@ Virtual School's decisions and the payments to schools.
 
 There is no separate ledger table: money committed is the approved amount of each decided
 request, money paid is each payment. Reports add them up, so they can never disagree.
+
+Each request and payment also keeps the Virtual School and the child it was for, copied from the
+target's PEP when it is made, so that a council's figures for a financial year are read by
+index rather than through every target and PEP the council ever had. The ledger is the paying
+council's: a request or payment stays with the Virtual School that decided or paid it, whatever
+happens to the child later. A request also keeps the running total paid against it
+(`paid_total`), added to in the same transaction, under the same lock, as each payment.
 """
 
 from datetime import date
@@ -118,6 +125,11 @@ class PpPlusRequest(models.Model):
     target = models.OneToOneField(
         "peps.Target", on_delete=models.CASCADE, related_name="ppplus_request"
     )
+    # Copied from the target's PEP when the request is made (see the module's docstring).
+    virtual_school = models.ForeignKey(
+        "accounts.VirtualSchool", on_delete=models.PROTECT, related_name="+"
+    )
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="+")
     school = models.ForeignKey(
         "accounts.School",
         on_delete=models.PROTECT,
@@ -135,13 +147,21 @@ class PpPlusRequest(models.Model):
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_on = models.DateField(null=True, blank=True)
+    paid_total = models.DecimalField(default=Decimal(0), editable=False, **MONEY)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 name="approved_amount_not_negative",
                 condition=Q(approved_amount__isnull=True) | Q(approved_amount__gte=0),
-            )
+            ),
+            models.CheckConstraint(
+                name="paid_within_approved",
+                condition=Q(paid_total=0) | Q(approved_amount__gte=models.F("paid_total")),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["virtual_school", "decided_on"], name="ppplus_request_vs_decided")
         ]
 
     def __str__(self) -> str:
@@ -172,6 +192,11 @@ class Payment(models.Model):
     """Money paid to the school against an approved request."""
 
     request = models.ForeignKey(PpPlusRequest, on_delete=models.PROTECT, related_name="payments")
+    # The request's own, copied when the payment is recorded.
+    virtual_school = models.ForeignKey(
+        "accounts.VirtualSchool", on_delete=models.PROTECT, related_name="+"
+    )
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
     paid_on = models.DateField()
     reference = models.CharField(max_length=60)
@@ -181,6 +206,7 @@ class Payment(models.Model):
     class Meta:
         ordering = ["paid_on", "pk"]
         constraints = [models.CheckConstraint(name="payment_positive", condition=Q(amount__gt=0))]
+        indexes = [models.Index(fields=["virtual_school", "paid_on"], name="payment_vs_paid_on")]
 
     def __str__(self) -> str:
         return f"{pounds(self.amount)} on {long_date(self.paid_on)}"

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, Sum
 
 from accounts.models import VirtualSchool
 from children.models import Child
@@ -20,6 +19,7 @@ from .models import Payment, PpPlusRequest
 from .services import policy_for
 
 COMMITTED = [PpPlusRequest.Decision.APPROVED, PpPlusRequest.Decision.PART_APPROVED]
+VIRTUAL_SCHOOL = PpPlusRequest.Arranger.VIRTUAL_SCHOOL
 WARNING_DAYS = 42  # six weeks before 31 March
 
 
@@ -43,33 +43,27 @@ def _money(value) -> Decimal:
     return value or Decimal(0)
 
 
-def with_paid(requests):
-    """Each request with `paid`: everything ever paid against it (whatever the year)."""
-    paid = (
-        Payment.objects.filter(request=OuterRef("pk"))
-        .values("request")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    money = DecimalField(max_digits=10, decimal_places=2)
-    return requests.annotate(
-        paid=Coalesce(Subquery(paid, output_field=money), Value(Decimal(0)), output_field=money)
-    )
-
-
 def committed_requests(virtual_school: VirtualSchool, financial_year: int):
+    """The requests the Virtual School committed in the year, by its own `(virtual_school,
+    decided_on)` index."""
     start, end = year_bounds(financial_year)
     return PpPlusRequest.objects.filter(
-        target__pep__child__virtual_school=virtual_school,
-        decision__in=COMMITTED,
-        decided_on__range=(start, end),
+        virtual_school=virtual_school, decided_on__range=(start, end), decision__in=COMMITTED
     )
 
 
 def payments(virtual_school: VirtualSchool, financial_year: int):
     start, end = year_bounds(financial_year)
-    return Payment.objects.filter(
-        request__target__pep__child__virtual_school=virtual_school, paid_on__range=(start, end)
+    return Payment.objects.filter(virtual_school=virtual_school, paid_on__range=(start, end))
+
+
+def unpaid_requests(virtual_school: VirtualSchool):
+    """Money approved for schools, in any year, that is not all paid yet: newest decision first."""
+    return (
+        PpPlusRequest.objects.filter(virtual_school=virtual_school, decision__in=COMMITTED)
+        .exclude(tuition_arranged_by=PpPlusRequest.Arranger.VIRTUAL_SCHOOL)
+        .filter(approved_amount__gt=F("paid_total"))
+        .order_by("-decided_on", "-pk")
     )
 
 
@@ -143,78 +137,78 @@ def warning_from(*, virtual_school: VirtualSchool, financial_year: int) -> date:
     return policy.central_warning_from or year_end - timedelta(days=WARNING_DAYS)
 
 
+def _term_label(name: str, year: int) -> str:
+    return f"{name.title()} {year} to {year + 1}"
+
+
+def _add(rows: dict, key, label: str, committed, paid=Decimal(0), count: int = 0) -> None:
+    row = rows.get(key)
+    if row is None:
+        rows[key] = Row(label, committed, paid, count)
+    else:
+        rows[key] = Row(label, row.committed + committed, row.paid + paid, row.count + count)
+
+
 def funding_report(*, virtual_school: VirtualSchool, financial_year: int, today: date) -> dict:
-    requests = committed_requests(virtual_school, financial_year)
-    paid = payments(virtual_school, financial_year)
-    central = Q(tuition_arranged_by=PpPlusRequest.Arranger.VIRTUAL_SCHOOL)
-    totals = requests.aggregate(
-        committed=Sum("approved_amount"),
-        central=Sum("approved_amount", filter=central),
-        schools=Sum("approved_amount", filter=~central),
-        count=Count("pk"),
-    )
-    paid_total = _money(paid.aggregate(total=Sum("amount"))["total"])
-    # What remains is per request: approved less everything paid on it, in any year.
-    to_schools = with_paid(requests.filter(~central))
-    still_to_pay = _money(to_schools.aggregate(left=Sum(F("approved_amount") - F("paid")))["left"])
-    by_school = [
-        Row(name or "No school recorded", _money(total), _money(paid_on_them), count)
-        for _, name, total, paid_on_them, count in to_schools.values("school_id", "school__name")
-        .annotate(total=Sum("approved_amount"), paid_on_them=Sum("paid"), count=Count("pk"))
-        .order_by("school__name", "school_id")
-        .values_list("school_id", "school__name", "total", "paid_on_them", "count")
-    ]
-    by_term = [
-        Row(f"{name.title()} {year} to {year + 1}", _money(total), count=count)
-        for name, year, start, total, count in requests.values(
-            "target__pep__term__name", "target__pep__term__academic_year",
-            "target__pep__term__start_date",
+    """The year's figures from one grouped pass over its committed requests (by school, term,
+    intervention and child at once), rolled up here; and the payments' total."""
+    groups = (
+        committed_requests(virtual_school, financial_year)
+        .values(
+            "tuition_arranged_by", "intervention", "school_id", "school__name",
+            "target__pep__term__start_date", "target__pep__term__name",
+            "target__pep__term__academic_year", "child_id", "child__legal_first_name",
+            "child__legal_last_name", "child__council_child_id",
         )
-        .annotate(total=Sum("approved_amount"), count=Count("pk"))
-        .order_by("target__pep__term__start_date")
-        .values_list("target__pep__term__name", "target__pep__term__academic_year",
-                     "target__pep__term__start_date", "total", "count")
-    ]  # fmt: skip
+        .annotate(total=Sum("approved_amount"), paid=Sum("paid_total"), count=Count("pk"))
+        .order_by()
+    )  # fmt: skip
     labels = dict(PpPlusRequest.Intervention.choices)
-    by_intervention = [
-        Row(labels[kind], _money(total), count=count)
-        for kind, total, count in requests.values("intervention")
-        .annotate(total=Sum("approved_amount"), count=Count("pk"))
-        .order_by("-total")
-        .values_list("intervention", "total", "count")
-    ]
-    by_child = [
-        Row(f"{first} {last} ({council_id})", _money(total), count=count)
-        for first, last, council_id, total, count in requests.values(
-            "target__pep__child__legal_first_name", "target__pep__child__legal_last_name",
-            "target__pep__child__council_child_id",
-        )
-        .annotate(total=Sum("approved_amount"), count=Count("pk"))
-        .order_by("target__pep__child__legal_last_name")
-        .values_list("target__pep__child__legal_first_name", "target__pep__child__legal_last_name",
-                     "target__pep__child__council_child_id", "total", "count")
-    ]  # fmt: skip
-    committed = _money(totals["committed"])
-    schools = _money(totals["schools"])
+    committed = central = schools = still_to_pay = Decimal(0)
+    count = 0
+    by_school, by_term, by_intervention, by_child = {}, {}, {}, {}
+    for group in groups:
+        total, paid_on_them, n = _money(group["total"]), _money(group["paid"]), group["count"]
+        committed += total
+        count += n
+        if group["tuition_arranged_by"] == PpPlusRequest.Arranger.VIRTUAL_SCHOOL:
+            central += total
+        else:
+            schools += total
+            # What remains is per request: approved less everything paid on it, in any year.
+            still_to_pay += total - paid_on_them
+            name = group["school__name"]
+            _add(by_school, (name is None, name or "", group["school_id"] or 0),
+                 name or "No school recorded", total, paid_on_them, n)  # fmt: skip
+        _add(by_term, group["target__pep__term__start_date"],
+             _term_label(group["target__pep__term__name"],
+                         group["target__pep__term__academic_year"]), total, count=n)  # fmt: skip
+        _add(by_intervention, group["intervention"], labels[group["intervention"]], total, count=n)
+        first, last = group["child__legal_first_name"], group["child__legal_last_name"]
+        _add(by_child, (last, first, group["child__council_child_id"], group["child_id"]),
+             f"{first} {last} ({group['child__council_child_id']})", total, count=n)  # fmt: skip
+    paid_total = _money(
+        payments(virtual_school, financial_year).aggregate(total=Sum("amount"))["total"]
+    )
     _, year_end = year_bounds(financial_year)
     policy = policy_for(virtual_school_id=virtual_school.pk, academic_year=academic_year_of(today))
     split = top_slice(
-        virtual_school=virtual_school, financial_year=financial_year,
-        central=_money(totals["central"]), schools=schools,
+        virtual_school=virtual_school, financial_year=financial_year, central=central,
+        schools=schools,
     )  # fmt: skip
     warn_from = warning_from(virtual_school=virtual_school, financial_year=financial_year)
     return {
         "financial_year": financial_year,
         "committed": committed,
-        "central": _money(totals["central"]),
+        "central": central,
         "schools": schools,
         "paid": paid_total,
         "to_pay": still_to_pay,
-        "requests": totals["count"],
-        "by_school": by_school,
-        "by_term": by_term,
-        "by_intervention": by_intervention,
-        "by_child": by_child,
+        "requests": count,
+        "by_school": [by_school[key] for key in sorted(by_school)],
+        "by_term": [by_term[key] for key in sorted(by_term)],
+        "by_intervention": sorted(by_intervention.values(), key=lambda row: -row.committed),
+        "by_child": [by_child[key] for key in sorted(by_child)],
         "policy": policy,
         "year_end": year_end,
         "top_slice": split,
@@ -253,27 +247,34 @@ def ledger_summary(*, virtual_school: VirtualSchool, financial_year: int) -> lis
 def ledger_rows(*, virtual_school: VirtualSchool, financial_year: int) -> list[list]:
     """One row for each commitment and each payment in the year, for finance's exports.
     Children are named by the council's ID only."""
-    rows = []
-    for request in (
-        committed_requests(virtual_school, financial_year)
-        .select_related("school", "target__pep__child", "target__pep__term")
-        .order_by("decided_on", "pk")
-    ):
-        rows.append([
-            "Committed", request.decided_on, request.target.pep.child.council_child_id,
-            request.school.name if request.school else "", str(request.target.pep.term),
-            request.get_intervention_display(),
-            "Virtual School" if request.kept_centrally else "School", request.approved_amount, "",
-        ])  # fmt: skip
-    for payment in payments(virtual_school, financial_year).select_related(
-        "request__school", "request__target__pep__child", "request__target__pep__term"
-    ):
-        request = payment.request
-        rows.append([
-            "Paid", payment.paid_on, request.target.pep.child.council_child_id,
-            request.school.name if request.school else "", str(request.target.pep.term),
-            request.get_intervention_display(), "School", payment.amount, payment.reference,
-        ])  # fmt: skip
+    labels = dict(PpPlusRequest.Intervention.choices)
+    rows = [
+        ["Committed", decided_on, council_id, school or "", _term_label(term, year),
+         labels[intervention], "Virtual School" if arranger == VIRTUAL_SCHOOL else "School",
+         amount, ""]
+        for decided_on, council_id, school, term, year, intervention, arranger, amount in (
+            committed_requests(virtual_school, financial_year)
+            .order_by("decided_on", "pk")
+            .values_list(
+                "decided_on", "child__council_child_id", "school__name",
+                "target__pep__term__name", "target__pep__term__academic_year", "intervention",
+                "tuition_arranged_by", "approved_amount",
+            )
+        )
+    ]  # fmt: skip
+    rows += [
+        ["Paid", paid_on, council_id, school or "", _term_label(term, year), labels[intervention],
+         "School", amount, reference]
+        for paid_on, council_id, school, term, year, intervention, amount, reference in (
+            payments(virtual_school, financial_year)
+            .order_by("paid_on", "pk")
+            .values_list(
+                "paid_on", "child__council_child_id", "request__school__name",
+                "request__target__pep__term__name", "request__target__pep__term__academic_year",
+                "request__intervention", "amount", "reference",
+            )
+        )
+    ]  # fmt: skip
     return rows
 
 

@@ -73,9 +73,14 @@ def ppplus_request_save(
     else:
         tuition_arranged_by = ""
     request, created = PpPlusRequest.objects.select_for_update().get_or_create(
-        target=target, defaults={"intervention": intervention}
+        target=target,
+        defaults={
+            "intervention": intervention,
+            "child_id": pep.child_id,
+            "virtual_school_id": pep.child.virtual_school_id,
+        },
     )
-    if _paid(request) > 0:
+    if request.paid_total > 0:
         raise ValidationError("PP+ has been paid against this target: what it pays for is fixed")
     before = {} if created else {
         "intervention": request.intervention, "tuition_arranged_by": request.tuition_arranged_by
@@ -95,10 +100,6 @@ def ppplus_request_save(
         ),
     )
     return request
-
-
-def _paid(request: PpPlusRequest) -> Decimal:
-    return request.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
 
 
 def _reopen(request: PpPlusRequest, *, actor: User | None = None) -> None:
@@ -153,7 +154,7 @@ def ppplus_decide(
     asked = request.target.ppplus_amount
     if asked <= 0:
         raise ValidationError("This target no longer asks for PP+")
-    paid = _paid(request)
+    paid = request.paid_total
     errors = {}
     if decision == PpPlusRequest.Decision.APPROVED:
         approved_amount = asked
@@ -236,7 +237,7 @@ def payment_record(
             + (f", and this PEP was rated {pep.get_overall_rating_display().lower()}"
                if pep.overall_rating else ", and this PEP is not signed off yet")
         )  # fmt: skip
-    paid = request.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    paid = request.paid_total
     errors = {}
     if amount <= 0:
         errors["amount"] = "Enter an amount more than £0"
@@ -253,9 +254,12 @@ def payment_record(
     if errors:
         raise ValidationError(errors)
     payment = Payment.objects.create(
-        request=request, amount=amount, paid_on=paid_on, reference=reference.strip(),
-        recorded_by=actor,
+        request=request, virtual_school_id=request.virtual_school_id, child_id=request.child_id,
+        amount=amount, paid_on=paid_on, reference=reference.strip(), recorded_by=actor,
     )  # fmt: skip
+    # The running total, under the request's row lock taken above.
+    request.paid_total = paid + amount
+    request.save(update_fields=["paid_total"])
     audit_record(
         actor=actor,
         action="ppplus.paid",
@@ -293,7 +297,7 @@ def reopen_decision_on_amount_change(sender, target, before, **kwargs) -> None:
     request = PpPlusRequest.objects.select_for_update().filter(target=target).first()
     if request is None:
         return
-    if _paid(request) > 0:
+    if request.paid_total > 0:
         raise ValidationError(
             {"ppplus_amount": "PP+ has been paid against this target: the amount is fixed"}
         )

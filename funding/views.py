@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -173,16 +172,9 @@ def report(request):
         virtual_school=request.user.virtual_school, financial_year=year, today=timezone.localdate()
     )
     unpaid = (
-        reports.with_paid(
-            PpPlusRequest.objects.filter(
-                target__pep__child__in=children_visible_to(user=request.user),
-                target__pep__child__virtual_school=request.user.virtual_school,
-                decision__in=reports.COMMITTED,
-            ).exclude(tuition_arranged_by=PpPlusRequest.Arranger.VIRTUAL_SCHOOL)
-        )
-        .filter(approved_amount__gt=F("paid"))
-        .select_related("school", "target__pep__child")
-        .order_by("-decided_on", "-pk")[:100]
+        reports.unpaid_requests(request.user.virtual_school)
+        .filter(child__in=children_visible_to(user=request.user))
+        .select_related("school", "child")[:100]
     )
     return render(
         request,

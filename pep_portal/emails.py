@@ -150,6 +150,17 @@ KINDS: dict[str, EmailKind] = {
             "PEP Portal",
         ),
         EmailKind(
+            key="child_views_invitation",
+            who="A young person of 11 or over whose social worker invites them to give their "
+            "views before their PEP meeting (the address is not kept).",
+            subject="Your views before your PEP meeting",
+            body="Hello,\n\nYour social worker would like to hear your views before your "
+            "next Personal Education Plan (PEP) meeting. It takes about 10 minutes and you "
+            "can skip any question.\n\nOpen this link: ((link))\n\nOr go to ((code_page)) "
+            "and enter the code ((code)).\n\nThe link works until ((expires)), and stops "
+            "working once you send your answers. Do not share it.\n\nPEP Portal",
+        ),
+        EmailKind(
             key="error_report",
             who="The ADMINS, when a page or a job fails (Django's error email, with form "
             "values, cookies and variables removed).",

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "attachments",
     "meetings",
     "funding",
+    "voice",
     "reporting",
     "exchange",
     # Last: the project itself, for commands that span every app (seed_demo).

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("attachments.urls")),
     path("", include("meetings.urls")),
     path("", include("funding.urls")),
+    path("", include("voice.urls")),
     path("", include("reporting.urls")),
     path("virtual-school/imports/", include("exchange.urls")),
     path("api/", include("exchange.api.urls")),

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from .models import Pep
 from .rules import SCHOOL_PART_GATE, PepFacts, child_voice_recorded, failing
 from .sections import PEP2_SECTION_KEYS, Kind, Owner, Section, sections_for
-from .signals import pep_ppplus_facts
+from .signals import pep_child_views_given, pep_ppplus_facts
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
@@ -81,10 +81,12 @@ def _gather(pep: Pep) -> tuple[PepFacts, dict]:
         answers=answers,
         applicable_keys=applicable,
         targets=tuple(pep.targets.all()),
-        reviews=tuple(pep.target_reviews.select_related("target")),
+        # With each target's PP+ request (funding's relation), which the review line shows.
+        reviews=tuple(pep.target_reviews.select_related("target__ppplus_request")),
         ppplus=tuple(
             fact for _, facts in pep_ppplus_facts.send(sender=Pep, pep=pep) for fact in facts
         ),
+        child_words=any(given for _, given in pep_child_views_given.send(sender=Pep, pep=pep)),
     ), rows
 
 

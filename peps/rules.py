@@ -40,6 +40,7 @@ class PepFacts:
     reviews: tuple  # TargetReview rows of the previous PEP's targets
     ppplus: tuple[PpPlusFact, ...] = ()  # one for each target that asks for PP+
     kind: str = "school_age"  # early_years, school_age or post_16
+    child_words: bool = False  # the child sent their own answers to a questionnaire
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def _answer(facts: PepFacts, section: str, question: str) -> str:
 def child_voice_recorded(facts: PepFacts) -> bool:
     """The child's views are recorded, or why they could not be gathered"""
     views = ("going_well", "help_wanted", "aspirations", "views_not_gathered_reason")
-    return any(_answer(facts, "child_views", key) for key in views)
+    return facts.child_words or any(_answer(facts, "child_views", key) for key in views)
 
 
 def previous_targets_reviewed(facts: PepFacts) -> bool | None:

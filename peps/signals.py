@@ -19,3 +19,7 @@ pep_ppplus_facts = Signal()
 # (the PP+ asked for). The funding app refuses an amount above its Virtual School's ceiling by
 # raising ValidationError({"ppplus_amount": ...}), which reaches the person.
 target_amount_checked = Signal()
+
+# Sent while a PEP's facts are gathered, with `pep`. A receiver returns True when the child's
+# own answers to a questionnaire reached this PEP (the voice app), which records their views.
+pep_child_views_given = Signal()

@@ -159,7 +159,7 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
     board.exclusions = [figure("suspended", total), figure("permanently_excluded", total)]
     board.suspension_days = typed["suspension_days"]
     board.post_16 = [figure("neet", typed["post_16"])]
-    board.ppplus = _ppplus(cohort, term)
+    board.ppplus = _ppplus(cohort, term, virtual_school_id=user.virtual_school_id)
     return board
 
 
@@ -196,17 +196,21 @@ def _ratings(user, values, terms, term, today) -> list[tuple[Term, list[Count_]]
     ]
 
 
-def _ppplus(cohort, term: Term) -> dict:
-    """PP+ committed and paid in the financial year the term starts in, for these children."""
+def _ppplus(cohort, term: Term, *, virtual_school_id: int) -> dict:
+    """PP+ the Virtual School committed and paid in the financial year the term starts in, for
+    these children: read from the ledger's own Virtual School, child and date."""
     year = financial_year_of(term.start_date)
     start, end = date(year, 4, 1), date(year + 1, 3, 31)
     committed = PpPlusRequest.objects.filter(
-        decision__in=COMMITTED,
+        virtual_school_id=virtual_school_id,
         decided_on__range=(start, end),
-        target__pep__child__in=cohort.values("pk"),
+        decision__in=COMMITTED,
+        child__in=cohort.values("pk"),
     ).aggregate(total=Sum("approved_amount"), count=Count("pk"))
     paid = Payment.objects.filter(
-        paid_on__range=(start, end), request__target__pep__child__in=cohort.values("pk")
+        virtual_school_id=virtual_school_id,
+        paid_on__range=(start, end),
+        child__in=cohort.values("pk"),
     ).aggregate(total=Sum("amount"))
     return {
         "financial_year": f"April {year} to March {year + 1}",

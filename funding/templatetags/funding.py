@@ -1,7 +1,6 @@
 """What PP+ did for a target, in words, for the pages and the PDF that review targets."""
 
 from django import template
-from django.db.models import Sum
 
 from accounts.formats import pounds
 
@@ -13,7 +12,8 @@ register = template.Library()
 @register.filter
 def ppplus_approved_and_paid(target) -> str:
     """What the Virtual School approved for the target and what has been paid, never just the
-    amount asked for (asking is not spending)."""
+    amount asked for (asking is not spending). Reads only the target's request, which the
+    pages and the PDF select with the target, and the request's running paid total."""
     try:
         request = target.ppplus_request
     except PpPlusRequest.DoesNotExist:
@@ -30,5 +30,4 @@ def ppplus_approved_and_paid(target) -> str:
     approved = pounds(request.approved_amount)
     if request.kept_centrally:
         return f"{approved} approved, kept by the Virtual School to arrange tuition"
-    paid = request.payments.aggregate(total=Sum("amount"))["total"]
-    return f"{approved} approved, {pounds(paid or 0)} paid"
+    return f"{approved} approved, {pounds(request.paid_total)} paid"

@@ -145,6 +145,21 @@ def _printed_sections(progress, ratings: dict, scale: Scale | None) -> list[Prin
     ]
 
 
+def _views_prefetches() -> list[Prefetch]:
+    """The child's sent answers and the carers' views, with who gave them: two queries. Their
+    models belong to the voice app, which builds on this one, so they are reached through the
+    relations rather than imported."""
+    child_views = Pep._meta.get_field("child_views_responses").related_model
+    carer_views = Pep._meta.get_field("carer_views").related_model
+    return [
+        Prefetch(
+            "child_views_responses",
+            queryset=child_views.objects.filter(submitted_at__isnull=False).select_related("adult"),
+        ),
+        Prefetch("carer_views", queryset=carer_views.objects.select_related("carer")),
+    ]
+
+
 def pep_print_context(pep: Pep, *, draft: bool) -> dict:
     """Everything the print template shows of one PEP, gathered in a fixed number of queries."""
     pep = (
@@ -161,6 +176,7 @@ def pep_print_context(pep: Pep, *, draft: bool) -> dict:
                 "targets",
                 queryset=Target.objects.select_related("ppplus_request"),
             ),
+            *_views_prefetches(),
         )
         .get(pk=pep.pk)
     )

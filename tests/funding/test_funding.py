@@ -327,13 +327,41 @@ def test_who_sees_and_does_what(as_persona, world, pep, persona):
 def test_the_report_runs_a_fixed_number_of_queries(
     client, world, pep, django_assert_max_num_queries
 ):
+    """The report, the CSV and the workbook cost the same queries with one child's PP+ as with
+    many children's, some unpaid, at other schools and terms."""
+    from tests.children.factories import ChildFactory
+    from tests.funding.factories import PaymentFactory, PpPlusRequestFactory
+    from tests.peps.factories import DraftPepFactory, TargetFactory
+
     tuition, resources = _requests(world, pep)
     _submit(world, pep)
     _approve(world, tuition, resources)
     client.force_login(world.vs_officer)
-    with django_assert_max_num_queries(20):
-        response = client.get(reverse("funding:report"))
-    assert "Resources and equipment" in response.content.decode()
+    pages = ("funding:report", "funding:export_csv", "funding:export_xlsx")
+    small = {}
+    for page in pages:
+        with django_assert_max_num_queries(20) as counted:
+            response = client.get(reverse(page))
+        small[page] = len(counted.captured_queries)
+    for i in range(8):
+        child = ChildFactory(virtual_school=world.virtual_school)
+        target = TargetFactory(
+            pep=DraftPepFactory(child=child, term=pep.term), ppplus_amount=Decimal("90.00")
+        )
+        request = PpPlusRequestFactory(
+            target=target, decision="approved", approved_amount=Decimal("90.00"),
+            decided_on=timezone.localdate(), school=world.school if i % 2 else None,
+            intervention="mentoring",
+        )  # fmt: skip
+        if i % 3:
+            PaymentFactory(request=request, amount=Decimal("40.00"), paid_on=timezone.localdate())
+    for page in pages:
+        with django_assert_max_num_queries(small[page]):
+            response = client.get(reverse(page))
+        assert response.status_code == 200
+    html = client.get(reverse("funding:report")).content.decode()
+    assert "Resources and equipment" in html and "Mentoring" in html
+    assert html.count("£90.00 to ") == 8
 
 
 def test_bad_amounts_are_refused_next_to_the_field(client, world, pep):
@@ -607,3 +635,77 @@ def test_a_virtual_school_may_pay_only_for_a_pep_rated_amber_or_better(world, pe
     assert not Payment.objects.exists()
     Pep.objects.filter(pk=pep.pk).update(overall_rating="amber")
     assert pay().amount == Decimal("10")
+
+
+def _reviewed_with_ppplus(previous, next_pep, count):
+    """`count` more targets on the previous PEP, each with PP+ approved and part paid, and
+    reviewed on the next PEP."""
+    from tests.funding.factories import PaymentFactory, PpPlusRequestFactory
+    from tests.peps.factories import TargetFactory, TargetReviewFactory
+
+    for _ in range(count):
+        target = TargetFactory(pep=previous, ppplus_amount=Decimal("80.00"))
+        request = PpPlusRequestFactory(
+            target=target, decision="approved", approved_amount=Decimal("80.00"),
+            decided_on=timezone.localdate(),
+        )  # fmt: skip
+        PaymentFactory(request=request, amount=Decimal("30.00"))
+        TargetReviewFactory(pep=next_pep, target=target)
+
+
+def test_the_review_line_costs_the_same_queries_however_many_targets_were_paid(
+    client, world, pep, django_assert_max_num_queries
+):
+    """The section page and the printed PEP read each reviewed target's request with the
+    target, and its running paid total: no query per target."""
+    from peps.documents import printing
+
+    tuition, resources = _requests(world, pep)
+    pep = _submit(world, pep)
+    _approve(world, tuition, resources)
+    services.payment_record(
+        request=resources, actor=world.vs_officer, amount=Decimal("20.00"),
+        paid_on=timezone.localdate(), reference="PPP-9",
+    )  # fmt: skip
+    workflow.pep_sign_off(
+        pep=pep, actor=world.vs_officer, section_ratings=demo.all_green(pep), feedback=""
+    )
+    next_pep = Pep.objects.get(previous=pep)
+    client.force_login(world.designated_teacher)
+    url = reverse("peps:section", args=[next_pep.pk, "targets"])
+    with django_assert_max_num_queries(60) as small:
+        page = client.get(url).content.decode()
+    assert "£260.00 approved, £20.00 paid" in page
+    with django_assert_max_num_queries(13) as printed:
+        printing.pep_html(next_pep, draft=True)
+    _reviewed_with_ppplus(pep, next_pep, 6)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count("£80.00 approved, £30.00 paid") == 6
+    with django_assert_max_num_queries(len(printed.captured_queries)):
+        html = printing.pep_html(next_pep, draft=True)
+    assert html.count("£80.00 approved, £30.00 paid") == 6
+
+
+def test_each_payment_adds_to_the_requests_running_total_and_keeps_its_council(world, pep):
+    tuition, resources = _requests(world, pep)
+    assert (resources.child, resources.virtual_school) == (pep.child, world.virtual_school)
+    _submit(world, pep)
+    _approve(world, resources)
+    for amount in ("100.00", "60.50"):
+        payment = services.payment_record(
+            request=resources, actor=world.vs_officer, amount=Decimal(amount),
+            paid_on=timezone.localdate(), reference="PPP-1",
+        )  # fmt: skip
+    assert (payment.child, payment.virtual_school) == (pep.child, world.virtual_school)
+    resources.refresh_from_db()
+    assert (
+        resources.paid_total == Decimal("160.50") == sum(p.amount for p in resources.payments.all())
+    )
+    with pytest.raises(ValidationError):
+        services.payment_record(
+            request=resources, actor=world.vs_officer, amount=Decimal("99.51"),
+            paid_on=timezone.localdate(), reference="PPP-2",
+        )  # fmt: skip
+    resources.refresh_from_db()
+    assert resources.paid_total == Decimal("160.50")

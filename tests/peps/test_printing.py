@@ -207,18 +207,22 @@ def test_printing_a_pep_takes_the_same_queries_however_much_it_holds(
 ):
     from peps import demo
     from tests.peps.factories import TargetFactory
+    from tests.voice.factories import CarerViewsFactory, ChildViewsFactory
 
     demo.fill_school_part(pep, world.designated_teacher)
     meeting = MeetingFactory(pep=pep, starts_at=timezone.now() - timedelta(days=1))
     InvitationFactory(meeting=meeting)
     MeetingActionFactory(meeting=meeting)
-    # 13: with the PP+ requests the rules read and the next PEP's planned meeting date.
-    with django_assert_max_num_queries(13):
+    # 16: with the PP+ requests the rules read, the next PEP's planned meeting date, and the
+    # child's and the carers' own views (whether the child sent any, and both with their authors).
+    with django_assert_max_num_queries(16):
         printing.pep_html(pep, draft=True)
     TargetFactory.create_batch(12, pep=pep)
     InvitationFactory.create_batch(5, meeting=meeting)
     MeetingActionFactory.create_batch(5, meeting=meeting)
-    with django_assert_max_num_queries(13):
+    ChildViewsFactory.create_batch(3, pep=pep, submitted_at=timezone.now())
+    CarerViewsFactory.create_batch(3, pep=pep)
+    with django_assert_max_num_queries(16):
         html = printing.pep_html(pep, draft=True)
     assert html.count("<caption>Target ") == 15
 

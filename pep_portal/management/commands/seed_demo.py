@@ -40,6 +40,7 @@ from peps.clock.reminders import run_daily_reminders
 from peps.documents.copies import signed_off_copies_retry
 from peps.models import Pep, Term
 from peps.services import pep_start, term_for
+from voice.demo import DEMO_CODE, demo_invitation
 
 DEMO_PASSWORD = "pep-portal-demo"  # noqa: S105 - published on purpose, for the demo only
 DEMO_SCHOOL_REPORT = (
@@ -216,6 +217,7 @@ class Command(BaseCommand):
             self._recent_moves(schools)
             self._meeting(people)
             self._document(people)
+            self._young_persons_link()
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             # Today's reminders, as the daily job would make them (the digests stay in memory).
             run_daily_reminders()
@@ -224,6 +226,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"{len(children)} children, {len(schools)} schools.")
         self.stdout.write(f"Sign in at /account/sign-in/ with password: {DEMO_PASSWORD}")
+        self.stdout.write(f"Ethan Walker (year 9) gives his views at /your-views/ with {DEMO_CODE}")
         for user in people.values():
             self.stdout.write(f"  {user.get_role_display():32} {user.email}")
 
@@ -374,6 +377,16 @@ class Command(BaseCommand):
                 Invitee("carer", "Jo Bennett", "carer@northshire.example"),
             ],
         )
+
+    def _young_persons_link(self) -> None:
+        """Ethan Walker, in year 9, is invited to give his views on his open PEP by the demo's
+        published code."""
+        child = Child.objects.get(
+            council_child_id="NS-10411", virtual_school__local_authority_code="990"
+        )
+        pep = child.peps.exclude(state="signed_off").get()
+        social_worker = child.allocations.get(end_date__isnull=True).social_worker
+        demo_invitation(pep=pep, social_worker=social_worker)
 
     def _pep(self, child, index, code, people) -> None:
         """Every child has this term's PEP. A few are further on, so that each stage of the
