@@ -27,10 +27,14 @@ $(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package-lock.json
 
 install: $(BIN)/.installed $(OIDC_PROVIDER)/node_modules/.installed ## Create .venv and install the pinned dependencies
 
-run: install ## Migrate, seed the demo and serve http://127.0.0.1:8000
+# `make run PORT=8101` serves on another port; the links in emails (SITE_URL) follow it unless
+# SITE_URL is set.
+PORT ?= 8000
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run: install ## Migrate, seed the demo and serve http://127.0.0.1:8000 (PORT=8101 for another port)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install ## Run the whole suite (SQLite and in-process Celery unless DATABASE_URL / REDIS_URL are set)
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_required
 from accounts.govuk_forms import raise_on_form
-from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
+from accounts.models import VIRTUAL_SCHOOL_STAFF, Role, School, User
 from accounts.once import SubmittedTwice, submit_once, submitted_twice
+from audit import descriptions
 from audit.models import AuditEvent
 from pep_portal.kept_posts import keeps_post_after_sign_out, kept_post
 
@@ -451,12 +452,66 @@ def access_grant_revoke(request, child_id, grant_id):
     return _saved(request, child, f"{grant.grantee} can no longer read the record")
 
 
+# Changes that record a person or a school by id, shown by name.
+_PERSON_FIELDS = {"social_worker", "grantee", "carers", "designated_teacher", "chair"}
+_SCHOOL_FIELDS = {"school", "to_school", "from_school"}
+
+
+def _ids(events, fields) -> set[int]:
+    found = set()
+    for event in events:
+        for field, values in event.changes.items():
+            if field in fields:
+                for value in values:
+                    found.update(v for v in (value if isinstance(value, list) else [value])
+                                 if isinstance(v, int))  # fmt: skip
+    return found
+
+
+def _history_rows(events) -> list[dict]:
+    """Each event as a sentence, with its changes in words."""
+    people = dict(User.objects.filter(pk__in=_ids(events, _PERSON_FIELDS)).values_list(
+        "pk", "full_name"))  # fmt: skip
+    schools = dict(School.objects.filter(pk__in=_ids(events, _SCHOOL_FIELDS)).values_list(
+        "pk", "name"))  # fmt: skip
+    roles = dict(Role.choices)
+    rows = []
+    for event in events:
+        changes = []
+        for field, values in event.changes.items():
+            names = (
+                people if field in _PERSON_FIELDS else schools if field in _SCHOOL_FIELDS else None
+            )
+            old, new = (
+                (list(values) + [None, None])[:2] if isinstance(values, list) else (None, values)
+            )
+            changes.append({
+                "field": descriptions.field_label(field),
+                "old": descriptions.value_text(old, names),
+                "new": descriptions.value_text(new, names),
+                "was_empty": old in (None, "", []),
+            })  # fmt: skip
+        rows.append({
+            "when": event.occurred_at,
+            "sentence": descriptions.describe_event(
+                actor_name=str(event.actor) if event.actor else None, action=event.action
+            ),
+            "role": roles.get(event.actor_role, ""),
+            "changes": changes,
+        })  # fmt: skip
+    return rows
+
+
 @login_required
 def child_audit(request, child_id):
-    """The child's audit trail, for the Virtual School head."""
+    """The child's history, for Virtual School officers and heads."""
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, to_change=True)
-    if request.user.role != Role.VIRTUAL_SCHOOL_HEAD:
+    if request.user.role not in VIRTUAL_SCHOOL_STAFF:
         raise PermissionDenied
     events = AuditEvent.objects.filter(child=child).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "children/child_audit.html", {"child": child, "page": page})
+    return render(
+        request,
+        "children/child_audit.html",
+        {"child": child, "page": page, "rows": _history_rows(list(page))},
+    )

@@ -1,26 +1,21 @@
 """The Virtual School's children and their PEPs, as CSV and Excel (XLSX) downloads.
 
-The same rules as the PP+ ledger's exports (funding/views.py): one heading row, dates as dates
-(ISO text in CSV, date cells in Excel), and text that a spreadsheet would run as a formula
-written as text. Excel is written in openpyxl's write-only mode, row by row, so a council's
-whole list costs little memory. Each download is in the audit trail.
+Written like every download (pep_portal/spreadsheets.py): one heading row, dates as dates (ISO
+text in CSV, date cells in Excel), and text that a spreadsheet would run as a formula written
+as text. Excel is written in openpyxl's write-only mode, row by row, so a council's whole list
+costs little memory. Each download is in the audit trail.
 """
-
-import csv
-from io import BytesIO
 
 from django.db import transaction
 from django.db.models import Max
-from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
-from openpyxl import Workbook
 
 from accounts.decorators import role_required
 from accounts.models import VIRTUAL_SCHOOL_STAFF
 from audit.services import audit_record
 from children.selectors import children_visible_to, with_current_details
-from funding.views import _cell as spreadsheet_cell
+from pep_portal.spreadsheets import Sheet, csv_response, xlsx_response
 
 HEADINGS = [
     "Council child ID", "Legal first name", "Legal last name", "Preferred name", "Date of birth",
@@ -28,7 +23,6 @@ HEADINGS = [
     "School URN", "Attendance", "Social worker", "PEP term", "PEP state", "PEP due",
     "Why it is due then", "Last PEP signed off",
 ]  # fmt: skip
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def export_rows(*, user) -> list[list]:
@@ -76,32 +70,20 @@ def _file_name(request, extension: str) -> str:
     return f"children-and-peps-{code}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+def _sheet(rows) -> Sheet:
+    return Sheet(title="Children and PEPs", headings=HEADINGS, rows=rows)
+
+
 @role_required(*VIRTUAL_SCHOOL_STAFF)
 def children_csv(request):
     rows = _rows_audited(request, "csv")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(request, "csv")}"'
-    writer = csv.writer(response)
-    writer.writerow(HEADINGS)
-    writer.writerows(
-        [spreadsheet_cell("" if value is None else value) for value in row] for row in rows
-    )
-    return response
+    return csv_response(_sheet(rows), file_name=_file_name(request, "csv"))
 
 
 @role_required(*VIRTUAL_SCHOOL_STAFF)
 def children_xlsx(request):
     rows = _rows_audited(request, "xlsx")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Children and PEPs")
-    sheet.append(HEADINGS)
-    for row in rows:
-        sheet.append([spreadsheet_cell(value) for value in row])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(request, "xlsx")}"'
-    return response
+    return xlsx_response([_sheet(rows)], file_name=_file_name(request, "xlsx"))
 
 
 app_name = "exports"

@@ -1,19 +1,15 @@
 """PP+ pages: a PEP's requests, the Virtual School's decisions and payments, the report and
 finance's exports. Access follows the PEP's child; decisions and money are the Virtual School's."""
 
-import csv
 from decimal import Decimal
-from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-from openpyxl import Workbook
 
 from accounts.decorators import role_required
 from accounts.govuk_forms import raise_on_form
@@ -22,6 +18,7 @@ from audit.services import audit_record
 from children.school_year import academic_year_of
 from children.selectors import children_visible_to
 from pep_portal.kept_posts import keeps_post_after_sign_out, kept_post
+from pep_portal.spreadsheets import Sheet, csv_response, xlsx_response
 from peps.policy import can_edit_section, capacity_for
 from peps.sections import section_for
 from peps.selectors import pep_get_for_user
@@ -171,14 +168,6 @@ def _financial_year(request) -> int:
     return year if 2000 <= year <= 2100 else services.financial_year_of(timezone.localdate())
 
 
-def _cell(value):
-    """Text that a spreadsheet would run as a formula is written as text (a school named
-    "=HYPERLINK(...)" stays a name)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @role_required(*VIRTUAL_SCHOOL_STAFF)
 def report(request):
     year = _financial_year(request)
@@ -214,51 +203,44 @@ def _export_rows(request, year):
     return rows
 
 
+def _ledger(request, year) -> Sheet:
+    """The year's commitments and payments, with their totals and the top-slice as values."""
+    rows = _export_rows(request, year)
+    amount = reports.LEDGER_HEADINGS.index("Amount (£)")
+
+    def total(label, amount_value):
+        row = [None] * len(reports.LEDGER_HEADINGS)
+        row[0], row[amount] = label, amount_value
+        return row
+
+    totals = [
+        total(f"Total {entry.lower()}", sum((r[amount] for r in rows if r[0] == entry), Decimal(0)))
+        for entry in ("Committed", "Paid")
+    ]
+    totals += [
+        total(label, value)
+        for label, value in reports.ledger_summary(
+            virtual_school=request.user.virtual_school, financial_year=year
+        )
+    ]
+    return Sheet(
+        title=f"PP+ {year} to {year + 1}",
+        headings=reports.LEDGER_HEADINGS,
+        rows=rows,
+        totals=totals,
+    )
+
+
 @role_required(*VIRTUAL_SCHOOL_STAFF)
 def export_csv(request):
     year = _financial_year(request)
-    rows = _export_rows(request, year)
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="pp-plus-ledger-{year}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(reports.LEDGER_HEADINGS)
-    writer.writerows([_cell(value) for value in row] for row in rows)
-    committed = sum((r[7] for r in rows if r[0] == "Committed"), Decimal(0))
-    paid = sum((r[7] for r in rows if r[0] == "Paid"), Decimal(0))
-    writer.writerow(["Total committed", "", "", "", "", "", "", committed, ""])
-    writer.writerow(["Total paid", "", "", "", "", "", "", paid, ""])
-    for label, amount in reports.ledger_summary(
-        virtual_school=request.user.virtual_school, financial_year=year
-    ):
-        writer.writerow([label, "", "", "", "", "", "", amount, ""])
-    return response
+    return csv_response(_ledger(request, year), file_name=f"pp-plus-ledger-{year}.csv")
 
 
 @role_required(*VIRTUAL_SCHOOL_STAFF)
 def export_xlsx(request):
     year = _financial_year(request)
-    rows = _export_rows(request, year)
-    # Write-only: rows are streamed into the file rather than kept as cell objects.
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=f"PP+ {year} to {year + 1}")
-    sheet.append(reports.LEDGER_HEADINGS)
-    for row in rows:
-        sheet.append([_cell(value) for value in row])
-    last = len(rows) + 1
-    sheet.append(["Total committed", *[""] * 6, f'=SUMIF(A2:A{last},"Committed",H2:H{last})'])
-    sheet.append(["Total paid", *[""] * 6, f'=SUMIF(A2:A{last},"Paid",H2:H{last})'])
-    for label, amount in reports.ledger_summary(
-        virtual_school=request.user.virtual_school, financial_year=year
-    ):
-        sheet.append([label, *[""] * 6, amount])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="pp-plus-ledger-{year}.xlsx"'
-    return response
+    return xlsx_response([_ledger(request, year)], file_name=f"pp-plus-ledger-{year}.xlsx")
 
 
 @role_required(*VIRTUAL_SCHOOL_STAFF)

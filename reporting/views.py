@@ -15,6 +15,7 @@ from accounts.models import VIRTUAL_SCHOOL_STAFF, Role, School
 from audit.services import audit_record
 from children.selectors import child_get_for_user, social_workers_of
 from pep_portal.kept_posts import keeps_post_after_sign_out, kept_post
+from pep_portal.spreadsheets import XLSX
 from peps.education import pep_scale
 from peps.models import PepSettings
 from peps.selectors import pep_get_for_user
@@ -97,7 +98,7 @@ def annual_xlsx(request):
     _, report = _annual(request)
     return _download(
         request, report, kind="xlsx", content=annual_report_xlsx(report),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX,
     )  # fmt: skip
 
 

@@ -21,7 +21,7 @@ def _expected(persona: str, *, allowed: set, visible: set = SEE, ok: int = 200) 
 PAGES = [
     ("detail", "get", lambda w: reverse("children:detail", args=[w.child.pk]), SEE),
     ("edit", "get", lambda w: reverse("children:edit", args=[w.child.pk]), ACT),
-    ("audit", "get", lambda w: reverse("children:audit", args=[w.child.pk]), {"vs_head"}),
+    ("audit", "get", lambda w: reverse("children:audit", args=[w.child.pk]), ACT),
     ("enrolment_add", "get", lambda w: reverse("children:enrolment_add", args=[w.child.pk]), ACT),
     (
         "enrolment_end",

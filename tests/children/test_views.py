@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -197,11 +198,34 @@ def test_every_view_of_a_childs_page_is_in_the_audit_trail(client, world):
     assert views.first().child == world.child
 
 
-def test_head_sees_the_history_of_a_record(client, world):
-    client.force_login(world.vs_head)
+@pytest.mark.parametrize("who", ["vs_head", "vs_officer"])
+def test_virtual_school_staff_read_the_history_as_sentences(client, world, who):
+    client.force_login(world.designated_teacher)
+    client.get(reverse("children:detail", args=[world.child.pk]))
+    client.force_login(getattr(world, who))
     html = client.get(reverse("children:audit", args=[world.child.pk])).content.decode()
-    for action in ("child.created", "enrolment.started", "allocation.started", "placement.started"):
-        assert action in html
+    teacher = world.designated_teacher.full_name
+    assert f"{teacher} viewed the child&#x27;s page" in html
+    assert "Designated teacher" in html
+    for sentence in (
+        "added the child",
+        "enrolled the child at a school",
+        "allocated the case to a social worker",
+        "recorded a new placement",
+    ):
+        assert sentence in html  # fmt: skip
+    # The social worker allocated is named, not numbered.
+    assert f"Social worker: {world.allocated_social_worker.full_name}" in html
+    for code in (
+        "child.viewed",
+        "child.created",
+        "enrolment.started",
+        "designated_teacher",
+        "vs_head",
+        "vs_officer",
+    ):
+        assert code not in html.split('<main', 1)[1], code  # fmt: skip
+    assert 'role="region"' in html and 'tabindex="0"' in html
 
 
 def test_filters_by_search_school_social_worker_and_year_group(client, world):

@@ -1,26 +1,25 @@
 """The Virtual School's children and PEPs as CSV and Excel: who may download, what is in them."""
 
-import csv
-import io
-
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from audit.models import AuditEvent
 from exchange.exports import HEADINGS
 from tests.children.factories import ChildFactory, EnrolmentFactory
+from tests.spreadsheets import read_csv, read_xlsx
 
 URLS = ["exports:children_csv", "exports:children_xlsx"]
 ALLOWED = {"vs_officer", "vs_head"}
 
 
 def _csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return read_csv(response)
 
 
 def _xlsx(response) -> list[tuple]:
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = read_xlsx(
+        response, date_columns={"Date of birth", "Date entered care", "PEP due"}
+    ).active
     return list(sheet.iter_rows(values_only=True))
 
 

@@ -1,9 +1,8 @@
 """Pupil Premium Plus: requests against targets, decisions, payments, the report and exports."""
 
-import csv
 from datetime import date, timedelta
 from decimal import Decimal
-from io import BytesIO, StringIO
+from io import BytesIO
 
 import pytest
 import time_machine
@@ -21,6 +20,7 @@ from peps.models import Pep
 from tests.conftest import CAN_SEE_THE_CHILD, PERSONAS
 from tests.funding.factories import FundingPolicyFactory
 from tests.helpers import date_fields
+from tests.spreadsheets import read_csv, read_xlsx
 
 
 def _requests(world, pep):
@@ -286,16 +286,18 @@ def test_exports_open_and_their_totals_match_the_report(client, world, pep):
     )
     client.force_login(world.vs_officer)
     response = client.get(reverse("funding:export_xlsx"), {"year": year})
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = read_xlsx(response, money_columns={"Amount (£)"}, date_columns={"Date"}).active
     rows = list(sheet.iter_rows(values_only=True))
     committed = sum(Decimal(str(r[7])) for r in rows[1:] if r[0] == "Committed")
     paid = sum(Decimal(str(r[7])) for r in rows[1:] if r[0] == "Paid")
     assert (committed, paid) == (figures["committed"], figures["paid"])
-    assert rows[-7][0] == "Total committed" and "SUMIF" in rows[-7][7]
+    # Totals are values (a formula has no result until Excel recalculates), under the filter.
+    assert rows[-7][:2] == ("Total committed", None) and Decimal(str(rows[-7][7])) == committed
+    assert Decimal(str(rows[-6][7])) == paid
+    assert sheet.auto_filter.ref == f"A1:I{len(rows) - 7}"
     assert rows[-4][0] == "Kept centrally (0%)"
     assert world.child.legal_last_name not in str(rows)  # finance sees the council's IDs
-    text = client.get(reverse("funding:export_csv"), {"year": year}).content.decode()
-    lines = list(csv.reader(StringIO(text)))
+    lines = read_csv(client.get(reverse("funding:export_csv"), {"year": year}))
     assert lines[-7] == ["Total committed", "", "", "", "", "", "", "380.00", ""]
     assert lines[-6] == ["Total paid", "", "", "", "", "", "", "100.50", ""]
     assert AuditEvent.objects.filter(action="ppplus.ledger_downloaded").count() == 2
@@ -452,7 +454,7 @@ def test_odd_years_and_spreadsheet_formulas_are_harmless(client, world, pep):
     for year in ("0", "99999", "-1", "abc"):
         assert client.get(reverse("funding:report"), {"year": year}).status_code == 200
     year = services.financial_year_of(timezone.localdate())
-    text = client.get(reverse("funding:export_csv"), {"year": year}).content.decode()
+    text = client.get(reverse("funding:export_csv"), {"year": year}).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
     sheet = load_workbook(
         BytesIO(client.get(reverse("funding:export_xlsx"), {"year": year}).content)
@@ -599,9 +601,7 @@ def test_the_ledger_keeps_the_top_slice_centrally_and_shows_what_is_left_for_sch
         html = client.get(reverse("funding:report") + "?year=2026").content.decode()
     assert "£932.00 held centrally is not yet committed" in html
     assert "£1,052.00 (20%)" in html and "£3,948.00 not yet committed" in html
-    rows = list(csv.reader(StringIO(
-        client.get(reverse("funding:export_csv") + "?year=2026").content.decode()
-    )))  # fmt: skip
+    rows = read_csv(client.get(reverse("funding:export_csv") + "?year=2026"))
     summary = {row[0]: row[7] for row in rows[-5:]}
     assert summary["Kept centrally (20%)"] == "1052.00"
     assert summary["Left to pass to schools, not yet committed"] == "3948.00"

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -61,3 +63,67 @@ def test_seed_demo_refuses_without_debug(db, settings):
     with pytest.raises(CommandError, match="published password"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_the_readme_describes_the_demo_as_it_is_seeded(db):
+    """The counts the README states about the demo are the demo's."""
+    from pathlib import Path
+
+    from children.models import Placement
+    from meetings.models import Meeting
+
+    call_command("seed_demo", force=True)
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    assert "two Virtual Schools" in readme and VirtualSchool.objects.count() == 2
+    assert "four schools" in readme and School.objects.count() == 4
+    assert "and 24 children" in readme and Child.objects.count() == 24
+    current = Pep.objects.filter(term__start_date__lte=timezone.localdate())
+    open_now = current.exclude(state=Pep.State.SIGNED_OFF)
+    assert "one with the school's part complete" in readme
+    assert open_now.filter(state=Pep.State.SCHOOL_COMPLETE).count() == 1
+    assert "three waiting for quality assurance" in readme
+    assert open_now.filter(state=Pep.State.SUBMITTED).count() == 3
+    assert "Jo Bennett (the carer) fosters two children" in readme
+    jo = User.objects.get(email="carer@northshire.example")
+    assert Placement.objects.filter(carers=jo, end_date__isnull=True).count() == 2
+    assert "seven more foster carers" in readme
+    assert User.objects.filter(email__endswith="@foster.example", role=Role.CARER).count() == 7
+    assert "meeting for next week" in readme
+    meeting = Meeting.objects.get(pep__child__legal_first_name="Maya")
+    days = (timezone.localtime(meeting.starts_at).date() - timezone.localdate()).days
+    assert 6 <= days <= 12
+
+
+def test_the_demo_is_dated_from_the_day_it_is_seeded(db):
+    """Some PEPs due within days, real facts: young children with foster carers who have
+    accounts, schools of the child's phase, each council's own ids."""
+    from children.models import Placement
+
+    call_command("seed_demo", force=True)
+    today = timezone.localdate()
+    due_soon = [
+        pep for pep in Pep.objects.exclude(state=Pep.State.SIGNED_OFF).filter(
+            due_date__gte=today, due_date__lte=today + timedelta(days=21)
+        )
+    ]  # fmt: skip
+    assert len(due_soon) >= 2
+    assert all("starting at" in pep.due_reason for pep in due_soon)
+    assert Pep.objects.filter(state=Pep.State.SIGNED_OFF).exists()
+    for child in Child.objects.select_related("virtual_school"):
+        year = child.year_group(on=today)
+        code = child.virtual_school.local_authority_code
+        assert child.council_child_id.startswith({"990": "NS-", "991": "WS-"}[code])
+        if child.upn:
+            assert child.upn[1:4] == code
+        school = child.enrolments.get(end_date__isnull=True).school
+        phase = (
+            School.Phase.EARLY_YEARS if year < 0
+            else School.Phase.PRIMARY if year <= 6
+            else School.Phase.SECONDARY
+        )  # fmt: skip
+        assert school.phase == phase, (child, year, school)
+        if year <= 6:
+            placement = Placement.objects.get(child=child, end_date__isnull=True)
+            assert placement.carers.exists(), child
+            assert all(carer.is_active and carer.has_usable_password()
+                       for carer in placement.carers.all())  # fmt: skip

@@ -1,17 +1,15 @@
 """The annual report: its tables, their agreement with the dashboard, suppression for
 publication, the workbook and the PDF, and who may have them."""
 
-from io import BytesIO
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from audit.models import AuditEvent
 from reporting.annual import annual_report
 from reporting.figures import dashboard
 from tests.peps.pdf import pdf_text, pdf_xmp
+from tests.spreadsheets import read_xlsx
 
 PAGE, XLSX, PDF = (reverse(f"reporting:{name}") for name in ("annual", "annual_xlsx", "annual_pdf"))
 
@@ -72,7 +70,7 @@ def test_the_workbook_keeps_numbers_as_numbers_and_is_audited(client, world, ter
     client.force_login(world.vs_head)
     response = client.get(XLSX, {"academic_year": _year(terms)})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    workbook = load_workbook(BytesIO(response.content))
+    workbook = read_xlsx(response, money_columns={"Committed"})
     assert "PEP quality" in workbook.sheetnames
     sheet = workbook["The children looked after"]
     assert sheet["A1"].font.bold and sheet.freeze_panes == "A2" and sheet.auto_filter.ref

@@ -90,7 +90,32 @@ PEOPLE = (
     ("officer@westshire.example", "Tom Reid", Role.VIRTUAL_SCHOOL_OFFICER, "991", ()),
     ("teacher@littleacorns.example", "Jess Green", Role.DESIGNATED_TEACHER, None, ("990004",)),
     ("social.worker@westshire.example", "Amy Lowe", Role.SOCIAL_WORKER, "991", ()),
+    # Foster carers of the other young children, two each (a sibling group or two placements).
+    ("kim.walsh@foster.example", "Kim Walsh", Role.CARER, None, ()),
+    ("ola.nowak@foster.example", "Ola Nowak", Role.CARER, None, ()),
+    ("ben.hughes@foster.example", "Ben Hughes", Role.CARER, None, ()),
+    ("sara.iqbal@foster.example", "Sara Iqbal", Role.CARER, None, ()),
+    ("dev.mistry@foster.example", "Dev Mistry", Role.CARER, None, ()),
+    ("lena.price@foster.example", "Lena Price", Role.CARER, None, ()),
+    ("tom.ellis@foster.example", "Tom Ellis", Role.CARER, None, ()),
 )  # fmt: skip
+
+# The README's carers first; the other children up to year 6 live with the foster carers above
+# (no young child in the demo is in a children's home). Index of the child to carer emails.
+NAMED_CARERS = {
+    2: "carer@northshire.example", 9: "carer@northshire.example",  # Jo Bennett fosters two
+    4: "second.carer@northshire.example", 23: "second.carer@northshire.example",
+}  # fmt: skip
+FOSTER_CARERS = tuple(email for email, *_ in PEOPLE if email.endswith("@foster.example"))
+# Year 10 and above: some in foster care with Ola Nowak and Tom Ellis, others in children's homes.
+OLDER_IN_FOSTER_CARE = {12: "ola.nowak@foster.example", 14: "tom.ellis@foster.example"}
+
+# Each council's children: its own prefix for the council's child id and its own LA number in
+# the UPN. Westshire's two children are in year 4 (at Riverside Primary) and year 9.
+COUNCIL_ID_PREFIX = {"990": "NS", "991": "WS"}
+WESTSHIRE_CHILDREN = ((22, "Mia", "Foster", 4), (23, "Logan", "Price", 9))
+# Secondary children who moved school this term: their new PEP falls due soon.
+RECENT_MOVES = (10, 12)
 
 CHILD_NAMES = (
     ("Ava", "Thompson"), ("Leo", "Patel"), ("Maya", "Jones"), ("Noah", "Williams"),
@@ -108,6 +133,18 @@ def _weekday_on_or_after(day: date, weekday: int) -> date:
 
 def _school_day_on_or_after(day: date) -> date:
     return day if day.weekday() < 5 else _weekday_on_or_after(day, 0)
+
+
+def _school_days_before(calendar: SchoolCalendar, day: date, n: int) -> date:
+    """The school day n school days before `day` (CalendarIncomplete before the first term)."""
+    earlier = day
+    while n > 0:
+        earlier -= timedelta(days=1)
+        if earlier < calendar.first_day:
+            raise CalendarIncomplete("No term dates that far back")
+        if calendar.is_school_day(earlier):
+            n -= 1
+    return earlier
 
 
 def _last_monday(year: int, month: int) -> date:
@@ -177,6 +214,7 @@ class Command(BaseCommand):
             people = self._people(virtual_schools, schools)
             self._funding_policy(virtual_schools["990"], people["head@northshire.example"])
             children = self._children(people, schools)
+            self._recent_moves(schools)
             self._meeting(people)
             self._document(people)
             self._young_persons_link()
@@ -241,18 +279,25 @@ class Command(BaseCommand):
         academic_year = academic_year_of(today)
         statuses = list(Child.LegalStatus)
         head = people["head@northshire.example"]
-        specs = [(index, first, last, "990") for index, (first, last) in enumerate(CHILD_NAMES)]
-        specs += [(22, "Mia", "Foster", "991"), (23, "Logan", "Price", "991")]
+        specs = [
+            (index, first, last, "990", index % 16 - 2)  # pre-school to year 13
+            for index, (first, last) in enumerate(CHILD_NAMES)
+        ]
+        specs += [
+            (index, first, last, "991", year) for index, first, last, year in WESTSHIRE_CHILDREN
+        ]
         children = []
-        for index, first, last, code in specs:
-            year_group = index % 16 - 2  # pre-school to year 13
+        for index, first, last, code, year_group in specs:
             born = date(academic_year - 5 - year_group, 9, 1) + timedelta(days=(37 * index) % 360)
             sen = (Child.SenStatus.NONE, Child.SenStatus.SEN_SUPPORT, Child.SenStatus.EHC_PLAN)[
                 index % 3
             ]
-            upn_body = f"9902001{(academic_year - year_group) % 100:02d}{index:03d}"
+            upn_body = f"{code}2001{(academic_year - year_group) % 100:02d}{index:03d}"
+            council_child_id = f"{COUNCIL_ID_PREFIX[code]}-{10400 + index}"
             existing = Child.objects.filter(
-                virtual_school__local_authority_code=code, council_child_id=f"NS-{10400 + index}"
+                virtual_school__local_authority_code=code,
+                legal_first_name=first,
+                legal_last_name=last,
             ).first()
             if existing is not None:
                 children.append(existing)
@@ -266,7 +311,7 @@ class Command(BaseCommand):
                 date_of_birth=born,
                 gender=Child.Gender.FEMALE if index % 2 == 0 else Child.Gender.MALE,
                 upn="" if year_group < 0 else upn_check_letter(upn_body) + upn_body,
-                council_child_id=f"NS-{10400 + index}",
+                council_child_id=council_child_id,
                 date_entered_care=max(born, today - timedelta(days=25 + 61 * index)),
                 legal_status=statuses[index % len(statuses)],
                 sen_status=sen,
@@ -442,6 +487,48 @@ class Command(BaseCommand):
             demo.say_who_arranges_tuition(pep, teacher, "virtual_school")
         return requests
 
+    def _carer_emails(self, index: int, year_group: int) -> list[str]:
+        """Who the child is placed with: foster carers with accounts for every child up to
+        year 6 and a few older ones; no one (a children's home) for the other teenagers."""
+        if index in NAMED_CARERS:
+            return [NAMED_CARERS[index]]
+        if index in OLDER_IN_FOSTER_CARE:
+            return [OLDER_IN_FOSTER_CARE[index]]
+        if year_group <= 6:
+            if index not in range(len(CHILD_NAMES)):
+                return [FOSTER_CARERS[index % len(FOSTER_CARERS)]]  # a Westshire child
+            young = [i for i in range(len(CHILD_NAMES)) if i not in NAMED_CARERS
+                     and i % 16 - 2 <= 6]  # fmt: skip
+            return [FOSTER_CARERS[young.index(index) // 2 % len(FOSTER_CARERS)]]
+        return []
+
+    def _recent_moves(self, schools) -> None:
+        """Two secondary children moved school a fortnight ago (in school days): a new PEP is
+        due within 20 school days of the move, so theirs fall due in the coming days."""
+        head = User.objects.get(email="head@northshire.example")
+        calendar = SchoolCalendar.for_virtual_school(head.virtual_school_id)
+        today = timezone.localdate()
+        for index in RECENT_MOVES:
+            child = Child.objects.get(
+                virtual_school=head.virtual_school, legal_first_name=CHILD_NAMES[index][0],
+                legal_last_name=CHILD_NAMES[index][1],
+            )  # fmt: skip
+            current = child.enrolments.filter(end_date__isnull=True).select_related("school")
+            enrolment = current.first()
+            if enrolment is None or child.enrolments.count() > 1:
+                continue  # moved already (the demo seeded before)
+            try:
+                day = _school_days_before(calendar, today, 14 + index % 3)
+            except CalendarIncomplete:
+                continue
+            if day <= enrolment.start_date:
+                continue
+            other = schools["990002" if enrolment.school.urn == "991003" else "991003"]
+            enrolment_start(
+                actor=head, child=child, school=other, start_date=day,
+                year_group=enrolment.year_group, replaces_current=True,
+            )  # fmt: skip
+
     def _facts(self, child, index, year_group, code, actor, people, schools) -> None:
         today = timezone.localdate()
         since = max(child.date_entered_care, today - timedelta(days=400))
@@ -464,12 +551,7 @@ class Command(BaseCommand):
                 actor=actor, child=child, school=school, start_date=since, year_group=year_group
             )
         child_transfer_case(actor=actor, child=child, social_worker=social_worker, start_date=since)
-        if index in (2, 9):  # Jo Bennett fosters a primary child and a secondary one.
-            carers = [people["carer@northshire.example"]]
-        elif index in (4, 23):
-            carers = [people["second.carer@northshire.example"]]
-        else:
-            carers = []
+        carers = [people[email] for email in self._carer_emails(index, year_group)]
         placement_start(
             actor=actor,
             child=child,

@@ -1,0 +1,76 @@
+"""The one writer behind every CSV and Excel download, read back as finance would."""
+
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from openpyxl import load_workbook
+
+from pep_portal.spreadsheets import (
+    DATE_FORMAT,
+    MONEY_FORMAT,
+    Sheet,
+    csv_bytes,
+    csv_response,
+    xlsx_bytes,
+    xlsx_response,
+)
+
+SHEET = Sheet(
+    title="PP+ 2026 to 2027 and a title longer than Excel allows",
+    headings=["Entry", "Date", "School", "Amount (£)"],
+    rows=[
+        ["Paid", date(2026, 9, 22), "St Æthelred's", Decimal("1234.50")],
+        ["Committed", date(2026, 10, 1), '=HYPERLINK("x")', Decimal("520.00")],
+        ["Committed", None, "", Decimal("0")],
+    ],
+    totals=[["Total", None, None, Decimal("1754.50")]],
+    notes=["Children are named by the council's ID."],
+)
+
+
+def test_csv_is_utf8_with_a_byte_order_mark_so_excel_reads_the_pound_sign():
+    content = csv_bytes(SHEET)
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows[0] == ["Entry", "Date", "School", "Amount (£)"]
+    assert rows[1] == ["Paid", "2026-09-22", "St Æthelred's", "1234.50"]
+    assert rows[2][2] == '\'=HYPERLINK("x")'
+    assert rows[4] == ["Total", "", "", "1754.50"]
+    assert rows[-1] == ["Children are named by the council's ID."]
+    response = csv_response(SHEET, file_name="ledger.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="ledger.csv"'
+
+
+def test_xlsx_has_a_bold_frozen_filtered_header_money_dates_and_totals_as_values():
+    sheet = load_workbook(io.BytesIO(xlsx_bytes([SHEET]))).active
+    assert sheet.title == SHEET.title[:31]
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:D4"  # the data, not the totals
+    assert sheet.column_dimensions["C"].width >= len("St Æthelred's")
+    assert sheet["B2"].value == datetime(2026, 9, 22) and sheet["B2"].number_format == DATE_FORMAT
+    assert sheet["D2"].value == 1234.5 and sheet["D2"].number_format == MONEY_FORMAT
+    assert sheet["C3"].value == '\'=HYPERLINK("x")' and sheet["C3"].data_type == "s"
+    assert sheet["B4"].value is None and sheet["C4"].value is None  # no empty strings
+    assert sheet["A5"].value == "Total" and sheet["A5"].font.bold
+    assert sheet["D5"].value == 1754.5 and sheet["D5"].number_format == MONEY_FORMAT
+    assert sheet["A7"].value == "Children are named by the council's ID."
+
+
+def test_times_are_written_in_uk_local_time():
+    when = datetime(2026, 7, 1, 9, 30, tzinfo=ZoneInfo("UTC"))
+    sheet = Sheet(title="Times", headings=["When"], rows=[[when]])
+    cell = load_workbook(io.BytesIO(xlsx_bytes([sheet]))).active["A2"]
+    assert cell.value == datetime(2026, 7, 1, 10, 30)
+    assert cell.number_format == "DD/MM/YYYY HH:MM"
+    assert "2026-07-01 10:30" in csv_bytes(sheet).decode("utf-8-sig")
+
+
+def test_one_workbook_holds_many_sheets():
+    response = xlsx_response([SHEET, Sheet("Second", ["A"], [[1]])], file_name="two.xlsx")
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == [SHEET.title[:31], "Second"]
