@@ -70,5 +70,6 @@ def test_the_virtual_schools_pages_reflow_at_320_pixels(page):
     table.focus()
     page.keyboard.press("End")
     page.keyboard.press("ArrowRight")
-    assert table.evaluate("e => e.scrollLeft") > 0
+    # Keyboard scrolling may be animated: wait for the region to have moved.
+    page.wait_for_function("e => e.scrollLeft > 0", arg=table.element_handle(), timeout=5_000)
     _fits(page)

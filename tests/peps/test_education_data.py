@@ -67,10 +67,8 @@ def test_severe_absence_is_half_the_sessions_or_more(client, world, pep):
          "authorised_absence_sessions", "Enter 0 or more"),
         ("attendance", _attendance(suspension_days="3", suspensions="0"), "suspensions",
          "Enter how many suspensions"),
-        ("needs", {"sen_status": "sen_support", "ehc_plan_review_date_0": "1",
-                   "ehc_plan_review_date_1": "3", "ehc_plan_review_date_2": "2027",
-                   "sen_provision": "Small groups"},
-         "ehc_plan_review_date", "Only a child with an EHC plan has an EHC plan review date"),
+        # A review date under another SEN status is ignored, not refused (the date is revealed
+        # only under "EHC plan"): tests/peps/test_input_kept.py.
         ("needs", {"sen_status": "none", "sen_primary_need": "SEMH"}, "sen_primary_need",
          "Only a child with SEN support or an EHC plan has a primary need"),
         ("attainment", {field_name("results", 0, "subject"): "Maths",
@@ -87,7 +85,7 @@ def test_severe_absence_is_half_the_sessions_or_more(client, world, pep):
         ("case_details", {"sdq_score": "18"}, "sdq_date", "Enter the date of the SDQ score"),
     ],
     ids=["attended-over-possible", "missed-over-possible", "negative", "days-without-count",
-         "ehc-date-without-plan", "need-without-sen", "grade-off-scale", "grade-without-subject",
+         "need-without-sen", "grade-off-scale", "grade-without-subject",
          "subject-twice", "sdq-over-40", "sdq-without-date"],
 )  # fmt: skip
 def test_impossible_figures_are_refused_by_their_field_and_nothing_is_saved(
