@@ -6,18 +6,26 @@ transaction as the change: PostgreSQL's unique index makes a concurrent post of 
 wait for the first, then fail, and the second post is sent where the first one went instead of
 changing anything. A post refused for bad input rolls the token back with everything else, so
 the corrected form can be sent.
+
+A token is kept for a week (`TOKENS_KEPT_FOR`), then the daily job forgets it: a form page can
+only be sent again within the session that showed it (signing in again gives a new CSRF
+token, which the old page lacks), and no session lasts that long.
 """
 
 import uuid
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from .models import FormSubmission, User
+
+TOKENS_KEPT_FOR = timedelta(days=7)
 
 
 class SubmittedTwice(Exception):
@@ -79,3 +87,11 @@ def submitted_twice(request, twice: SubmittedTwice):
     """The answer to a second post of the same form: where the first went, saying so."""
     messages.info(request, "This form had already been sent, so nothing was saved twice")
     return redirect(twice.url or "home")
+
+
+def form_tokens_prune(*, now: datetime | None = None) -> int:
+    """Forget the tokens of forms sent longer ago than `TOKENS_KEPT_FOR` (the daily job); the
+    number forgotten."""
+    cutoff = (now or timezone.now()) - TOKENS_KEPT_FOR
+    deleted, _ = FormSubmission.objects.filter(submitted_at__lt=cutoff).delete()
+    return deleted

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.once import form_tokens_prune
 from pep_portal.emails import email_send
 
 from .documents.printing import RenderFailed
@@ -73,12 +74,18 @@ def send_digest(*, digest_id: int) -> None:
 
 @shared_task
 def send_daily_reminders() -> dict:
-    """The beat job: refresh due dates and send the day's digests."""
+    """The beat job: refresh due dates and send the day's digests, then forget the one-off
+    tokens of forms sent over a week ago."""
     # reminders enqueues this module's tasks: import it late
     from .clock.reminders import run_daily_reminders
 
     report = run_daily_reminders()
-    return {"peps": report.peps, "reminders": report.reminders, "digests": report.digests}
+    return {
+        "peps": report.peps,
+        "reminders": report.reminders,
+        "digests": report.digests,
+        "form_tokens_pruned": form_tokens_prune(),
+    }
 
 
 @shared_task(autoretry_for=(RenderFailed, OSError), retry_backoff=60, max_retries=3)

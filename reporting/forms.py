@@ -11,7 +11,7 @@ from peps.models import Pep
 
 from .annual import SMALL_COUNT
 from .conditions import AREAS
-from .periods import academic_years, year_label
+from .periods import academic_years, year_label, year_of
 
 
 class DashboardForm(forms.Form):
@@ -90,11 +90,13 @@ class AnnualReportForm(forms.Form):
         )
 
     def default_year(self) -> int:
-        """The last academic year that has ended, else the current one."""
-        today = timezone.localdate()
-        current = today.year if today.month >= 9 else today.year - 1
-        ended = [year for year in self.years if year < current]
-        return (ended or self.years or [current])[0]
+        """The current academic year, as the dashboard opens on; where it has no terms yet,
+        the latest year before it that has them (else the first after it)."""
+        current = year_of(timezone.localdate())
+        if current in self.years or not self.years:
+            return current
+        earlier = [year for year in self.years if year < current]
+        return (earlier or self.years[::-1])[0]
 
 
 class DrawSampleForm(forms.Form):

@@ -1,7 +1,17 @@
+import uuid
+
 import factory
 from faker import Faker
 
-from accounts.models import ApiToken, Role, School, SchoolMembership, User, VirtualSchool
+from accounts.models import (
+    ApiToken,
+    FormSubmission,
+    Role,
+    School,
+    SchoolMembership,
+    User,
+    VirtualSchool,
+)
 from accounts.services import user_create
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -79,3 +89,14 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
         row, token = api_token_create(virtual_school=virtual_school, name=name)
         row.token = token
         return row
+
+
+class FormSubmissionFactory(factory.django.DjangoModelFactory):
+    """The one-off token of a form that made a change (its time is when it is created)."""
+
+    class Meta:
+        model = FormSubmission
+
+    token = factory.LazyFunction(uuid.uuid4)
+    user = factory.SubFactory(UserFactory)
+    outcome_url = "/children/"

@@ -10,6 +10,7 @@ from accounts.models import Role
 from audit.models import AuditEvent
 from children.models import Child, Enrolment
 from tests.accounts.factories import SchoolFactory, UserFactory
+from tests.children.factories import ChildFactory
 from tests.helpers import date_fields
 
 CHILD = {
@@ -246,6 +247,24 @@ def test_filters_by_search_school_social_worker_and_year_group(client, world):
     assert name not in client.get(url, {"year_group": year + 1}).content.decode()
     assert name in client.get(url, {"key_stage": world.child.key_stage}).content.decode()
     assert name not in client.get(url, {"sen_status": "ehc_plan"}).content.decode()
+
+
+def test_the_list_pages_through_children_keeping_the_filters(client, world):
+    """More children than a page: GOV.UK pagination, each link keeping the search."""
+    for _ in range(26):
+        ChildFactory(virtual_school=world.virtual_school, legal_last_name="Paged")
+    client.force_login(world.vs_officer)
+    url = reverse("children:virtual_school_children")
+    first = client.get(url, {"search": "Paged"}).content.decode()
+    assert "26 children, showing 1 to 25" in first
+    assert '<nav class="govuk-pagination" aria-label="Pages of children">' in first
+    assert 'href="?search=Paged&amp;page=2" rel="next"' in first
+    assert 'rel="prev"' not in first
+    second = client.get(url, {"search": "Paged", "page": 2}).content.decode()
+    assert "showing 26 to 26" in second
+    assert 'href="?search=Paged&amp;page=1" rel="prev"' in second
+    assert 'aria-label="Page 2" aria-current="page"' in second
+    assert 'rel="next"' not in second
 
 
 def test_unknown_filter_values_are_ignored_not_a_500(client, world):

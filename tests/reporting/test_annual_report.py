@@ -1,13 +1,17 @@
 """The annual report: its tables, their agreement with the dashboard, suppression for
 publication, the workbook and the PDF, and who may have them."""
 
+from datetime import date
+
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from reporting.annual import annual_report
 from reporting.figures import dashboard
+from tests.peps.factories import TermFactory
 from tests.peps.pdf import pdf_text, pdf_xmp
 from tests.spreadsheets import read_xlsx
 
@@ -33,6 +37,34 @@ def test_the_report_opens_on_a_year_without_being_asked_and_ignores_a_bad_one(cl
     assert client.get(PAGE).status_code == 200
     assert client.get(PAGE, {"academic_year": "1066"}).status_code == 200
     assert client.get(XLSX, {"academic_year": "abc"}).status_code == 200
+
+
+def _heading(client) -> str:
+    html = client.get(PAGE).content.decode()
+    return html.split('<h1 class="govuk-heading-l">', 1)[1].split("</h1>", 1)[0]
+
+
+@time_machine.travel(date(2026, 11, 10), tick=False)
+def test_the_report_opens_on_the_current_academic_year_not_the_newest_with_data(client, world):
+    """Last year, this year and next year have terms: it opens on this one, as the dashboard
+    does. Without terms this year, on the latest year before it, else the first after it."""
+    for year in (2025, 2026, 2027):
+        TermFactory(
+            virtual_school=world.virtual_school,
+            academic_year=year,
+            start_date=date(year, 9, 2),
+            end_date=date(year, 12, 18),
+            half_term_start=None,
+            half_term_end=None,
+        )
+    client.force_login(world.vs_head)
+    assert _heading(client) == "Annual report, 2026 to 2027"
+    assert '<option value="2026" selected>' in client.get(PAGE).content.decode()
+
+    world.virtual_school.terms.filter(academic_year=2026).delete()
+    assert _heading(client) == "Annual report, 2025 to 2026"
+    world.virtual_school.terms.filter(academic_year=2025).delete()
+    assert _heading(client) == "Annual report, 2027 to 2028"
 
 
 def _table(report, title):
