@@ -1012,11 +1012,12 @@ def _meetings(cursor, sizes, today) -> str:
     cursor.execute(
         """
         INSERT INTO meetings_meeting (pep_id, starts_at, duration_minutes, mode, location,
-          online_link, uid, sequence, notes, recorded_at, created_by_id, created_at)
+          online_link, uid, sequence, notes, chaired_by, recorded_at, created_by_id, created_at)
         SELECT y.pep_id, (y.start_date + 14) + time '10:00', 60, 'in_person', 'At school', '',
           gen_random_uuid(), 0,
           CASE WHEN y.start_date + 14 < %(today)s THEN 'Discussed progress and agreed targets'
                ELSE '' END,
+          CASE WHEN y.start_date + 14 < %(today)s THEN 'Designated teacher' ELSE '' END,
           CASE WHEN y.start_date + 14 < %(today)s THEN (y.start_date + 14) + time '12:00' END,
           a.social_worker_id, y.created_at
         FROM bench_pep_year y
@@ -1026,9 +1027,11 @@ def _meetings(cursor, sizes, today) -> str:
         {"today": today},
     )
     cursor.execute("""
-        INSERT INTO meetings_invitation (meeting_id, role, name, email, attended, absence_reason)
+        INSERT INTO meetings_invitation (meeting_id, role, name, email, attended, attendance,
+          absence_reason)
         SELECT m.id, r.role, r.name, r.role || m.id || '@invited.example',
-          CASE WHEN m.recorded_at IS NOT NULL THEN true END, ''
+          CASE WHEN m.recorded_at IS NOT NULL THEN true END,
+          CASE WHEN m.recorded_at IS NOT NULL THEN 'whole' ELSE '' END, ''
         FROM meetings_meeting m CROSS JOIN (VALUES ('designated_teacher', 'Designated teacher'),
           ('carer', 'Carer'), ('child', 'The young person')) AS r(role, name)
     """)
