@@ -100,6 +100,7 @@ class BareView:
     path: str = BARE_PATH
     queries: int = 0
     small_queries: int | None = None
+    size: int = 0  # bytes
     times: list[float] = field(default_factory=list)
 
     @property
@@ -229,6 +230,7 @@ def count_bare_queries(bare: BareView) -> None:
     if response.status_code != 200:
         raise RuntimeError(f"{bare.path} answered {response.status_code}")
     bare.queries = len(queries)
+    bare.size = len(response.content)
 
 
 def _evaluate(value, depth: int = 0) -> None:
@@ -512,10 +514,12 @@ def bare_view_line(bare: list[BareView]) -> str:
     anonymous_ms = statistics.median(anonymous.times)
     return (
         f"Signed-in bare view: `{signed_in.path}` (the accessibility statement, a template and "
-        f"nothing else) with a Virtual School officer's session, p50 {signed_ms:,.1f} ms / p95 "
+        f"nothing else) with a Virtual School officer's session ({signed_in.size:,} bytes: "
+        f"the signed-in header, navigation and timeout warning), p50 {signed_ms:,.1f} ms / p95 "
         f"{percentile(signed_in.times, 0.95):,.1f} ms, queries "
-        f"{_both(signed_in.small_queries, signed_in.queries)}; the same request with no cookie, "
-        f"p50 {anonymous_ms:,.1f} ms / p95 {percentile(anonymous.times, 0.95):,.1f} ms, "
+        f"{_both(signed_in.small_queries, signed_in.queries)}; the same request with no cookie "
+        f"({anonymous.size:,} bytes), p50 {anonymous_ms:,.1f} ms / p95 "
+        f"{percentile(anonymous.times, 0.95):,.1f} ms, "
         f"queries {_both(anonymous.small_queries, anonymous.queries)}. Signed-in throughput "
         f"over anonymous: **{anonymous_ms / signed_ms:.2f}**."
     )
