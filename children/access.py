@@ -19,9 +19,10 @@ from datetime import date
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import school_staff_group_name, virtual_school_staff_group_name
 from audit.services import audit_record
 
@@ -267,17 +268,26 @@ def access_remove_expired(*, today: date | None = None) -> int:
     return deleted
 
 
+def _permission_id(codename: str) -> Subquery:
+    """The permission's id as a subquery the database runs once, so that the permission rows
+    are read by their (group or user, permission) index alone: joining the permission and its
+    content type instead costs a probe per row, several milliseconds for a council's children."""
+    return Subquery(
+        Permission.objects.filter(
+            codename=codename, content_type__app_label="children", content_type__model="child"
+        ).values("pk")[:1]
+    )
+
+
 def _child_ids_with(user, codename: str, today: date) -> tuple[QuerySet, QuerySet]:
     through_user = ChildUserObjectPermission.objects.filter(
         Q(expires_on__isnull=True) | Q(expires_on__gte=today),
         user=user,
-        permission__codename=codename,
-        permission__content_type__app_label="children",
+        permission_id=_permission_id(codename),
     ).values("content_object_id")
     through_groups = ChildGroupObjectPermission.objects.filter(
-        group__user=user,
-        permission__codename=codename,
-        permission__content_type__app_label="children",
+        group_id__in=User.groups.through.objects.filter(user_id=user.pk).values("group_id"),
+        permission_id=_permission_id(codename),
     ).values("content_object_id")
     return through_user, through_groups
 
