@@ -282,9 +282,10 @@ def schools_attended_by_children_of(virtual_school_id: int) -> QuerySet[School]:
     """The schools the Virtual School's children attend now, for its list's school filter:
     one pass over its own children's current enrolments (a semi-join), not a DISTINCT over
     every school's enrolments."""
-    attended = Enrolment.objects.filter(
-        child__virtual_school_id=virtual_school_id, end_date__isnull=True
-    ).values("school_id")
+    children = Child.objects.filter(virtual_school_id=virtual_school_id).values("pk")
+    attended = Enrolment.objects.filter(child_id__in_ids=children, end_date__isnull=True).values(
+        "school_id"
+    )
     return School.objects.filter(pk__in=attended).order_by("name")
 
 

@@ -32,16 +32,19 @@ def term_peps(term: Term):
     return Pep.objects.filter(term=term).filter(~Exists(later))
 
 
-def _peps_of(virtual_school_id: int):
-    """PEPs of the Virtual School's children only: the figures count its own children, and
-    without this the database reads every council's PEPs in that state."""
-    return Pep.objects.filter(child__virtual_school_id=virtual_school_id)
-
-
-def _enrolments_of(virtual_school_id: int):
-    return Enrolment.objects.filter(
-        end_date__isnull=True, child__virtual_school_id=virtual_school_id
+def _has_pep(virtual_school_id: int, **lookups) -> Q:
+    """A child of the Virtual School with a PEP (any term) matching the lookups. A correlated
+    EXISTS, one index probe per child, rather than a list of every such PEP in the country (or
+    of the Virtual School's, which needs a join to children and a parallel scan)."""
+    return Q(virtual_school_id=virtual_school_id) & Q(
+        Exists(Pep.objects.filter(child=OuterRef("pk"), **lookups))
     )
+
+
+def _at_school(**lookups) -> Exists:
+    """The child's current school matches the lookups: one index probe per child, where a list
+    of the Virtual School's current enrolments reads every enrolment in the country."""
+    return Exists(Enrolment.objects.filter(child=OuterRef("pk"), end_date__isnull=True, **lookups))
 
 
 def term_records(term: Term):
@@ -65,19 +68,23 @@ def pep_rated(term: Term, rating: str) -> Q:
 
 def in_area(virtual_school: VirtualSchool) -> Q:
     """The child's current school is in the council's own area."""
-    return _children_with(
-        _enrolments_of(virtual_school.pk).filter(school__council=virtual_school.council)
+    return Q(virtual_school_id=virtual_school.pk) & Q(
+        _at_school(school__council=virtual_school.council)
     )
 
 
 def with_a_school(virtual_school: VirtualSchool) -> Q:
-    return _children_with(_enrolments_of(virtual_school.pk))
+    return Q(virtual_school_id=virtual_school.pk) & Q(_at_school())
+
+
+def without_a_school(virtual_school: VirtualSchool) -> Q:
+    return Q(virtual_school_id=virtual_school.pk) & ~Q(_at_school())
 
 
 AREAS: dict[str, tuple[str, Callable[[VirtualSchool], Q]]] = {
     "in": ("At a school in the council's area", in_area),
     "out": ("At a school out of the area", lambda vs: with_a_school(vs) & ~in_area(vs)),
-    "none": ("No school recorded", lambda vs: ~with_a_school(vs)),
+    "none": ("No school recorded", without_a_school),
 }
 
 
@@ -90,10 +97,10 @@ class Figure:
 
 
 def _overdue(term: Term, today: date) -> Q:
-    return _children_with(
-        _peps_of(term.virtual_school_id).filter(
-            state__in=[Pep.State.DRAFT, Pep.State.SCHOOL_COMPLETE], due_date__lt=today
-        )
+    return _has_pep(
+        term.virtual_school_id,
+        state__in=[Pep.State.DRAFT, Pep.State.SCHOOL_COMPLETE],
+        due_date__lt=today,
     )
 
 
@@ -108,9 +115,7 @@ FIGURES: dict[str, Figure] = {
     "overdue": Figure("PEP overdue now", _overdue),
     "waiting_qa": Figure(
         "Waiting for quality assurance",
-        lambda term, today: _children_with(
-            _peps_of(term.virtual_school_id).filter(state=Pep.State.SUBMITTED)
-        ),
+        lambda term, today: _has_pep(term.virtual_school_id, state=Pep.State.SUBMITTED),
     ),
     "first_pep_on_time": Figure(
         "First PEP submitted within its timescale",

@@ -11,9 +11,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import role_required
 from accounts.govuk_forms import raise_on_form
-from accounts.models import VIRTUAL_SCHOOL_STAFF, Role, School
+from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
 from audit.services import audit_record
-from children.selectors import child_get_for_user, social_workers_of
+from children.selectors import (
+    child_get_for_user,
+    schools_attended_by_children_of,
+    social_workers_of,
+)
 from pep_portal.kept_posts import keeps_post_after_sign_out, kept_post
 from pep_portal.spreadsheets import XLSX
 from peps.education import pep_scale
@@ -37,12 +41,7 @@ def dashboard(request):
     form = DashboardForm(
         request.GET or None,
         terms=person_terms(user),
-        schools=School.objects.filter(
-            enrolments__child__virtual_school_id=user.virtual_school_id,
-            enrolments__end_date__isnull=True,
-        )
-        .distinct()
-        .order_by("name"),
+        schools=schools_attended_by_children_of(user.virtual_school_id),
         social_workers=social_workers_of(user.virtual_school_id),
     )
     values = form.values() if request.GET else {}

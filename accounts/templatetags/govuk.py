@@ -1,6 +1,8 @@
 """Template filters for GOV.UK Design System patterns."""
 
 from django import forms, template
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from accounts import formats
 
@@ -65,3 +67,19 @@ def error_prefix(context) -> str:
                 return "Error: "
             seen.add(id(value))
     return ""
+
+
+@register.simple_tag
+def select_options(bound_field) -> str:
+    """A select's options in one pass, the chosen one marked. A Virtual School's school filter
+    has hundreds of options, and a template loop over them cost tens of milliseconds a page."""
+    chosen = str(bound_field.value())
+    selected = mark_safe(" selected")  # noqa: S308 - a constant
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, selected if str(value) == chosen else "", label)
+            for value, label in bound_field.field.choices
+        ),
+    )
