@@ -488,9 +488,22 @@ def return_for_amendments(request, pep_id):
 
 @role_required(*VIRTUAL_SCHOOL_STAFF)
 def quality_assurance_queue(request):
-    peps = selectors.quality_assurance_queue(user=request.user)
-    owed = selectors.copies_owed(user=request.user)
-    return render(request, "peps/quality_queue.html", {"peps": peps, "owed": owed})
+    """The PEPs waiting, and the signed-off copies not made yet, a page of each at a time: a
+    council can have hundreds waiting at the end of a term."""
+    context = {}
+    lists = {
+        "peps": selectors.quality_assurance_queue(user=request.user),
+        "owed": selectors.copies_owed(user=request.user),
+    }
+    for name, rows in lists.items():
+        context[name] = Paginator(rows, QUEUE_PER_PAGE).get_page(request.GET.get(f"{name}_page"))
+        query = request.GET.copy()
+        query.pop(f"{name}_page", None)
+        context[f"{name}_query"] = query.urlencode()
+    return render(request, "peps/quality_queue.html", context)
+
+
+QUEUE_PER_PAGE = 50
 
 
 @role_required(Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, *VIRTUAL_SCHOOL_STAFF)
@@ -498,13 +511,21 @@ def deadlines(request):
     context = selectors.dashboard_for(user=request.user, today=timezone.localdate())
     # A Virtual School has hundreds overdue and upcoming: each list shows a page at a time.
     for name in DEADLINE_LISTS:
-        context[name] = Paginator(context[name], DEADLINES_PER_PAGE).get_page(
-            request.GET.get(f"{name}_page")
-        )
+        context[name] = CountedPaginator(
+            context[name], DEADLINES_PER_PAGE, count=context["counts"][name]
+        ).get_page(request.GET.get(f"{name}_page"))
         query = request.GET.copy()
         query.pop(f"{name}_page", None)
         context[f"{name}_query"] = query.urlencode()
     return render(request, "peps/deadlines.html", context)
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its length, counted with the page's other figures in one query."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # fills the cached property
 
 
 DEADLINES_PER_PAGE = 50

@@ -18,6 +18,12 @@ class SignedOffCopy(models.Model):
     again."""
 
     pep = models.OneToOneField(Pep, on_delete=models.PROTECT, related_name="signed_off_copy")
+    # The child's Virtual School when the PEP was signed off, kept on the copy so that the
+    # Virtual School's copies still owed are read from one small index, not found by walking
+    # its children's PEPs (or the country's owed copies) on every visit to the QA queue.
+    virtual_school = models.ForeignKey(
+        "accounts.VirtualSchool", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     file_name = models.CharField(
         max_length=200, blank=True, help_text="Its name in the private storage"
     )
@@ -53,11 +59,21 @@ class SignedOffCopy(models.Model):
                 fields=["created_at"],
                 condition=Q(rendered_at__isnull=True),
                 name="signed_off_copy_owed",
-            )
+            ),
+            models.Index(
+                fields=["virtual_school", "created_at"],
+                condition=Q(rendered_at__isnull=True),
+                name="signed_off_copy_owed_by_vs",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Signed-off copy of {self.pep}"
+
+    def save(self, *args, **kwargs):
+        if self.virtual_school_id is None and self.pep_id is not None:
+            self.virtual_school_id = self.pep.child.virtual_school_id
+        super().save(*args, **kwargs)
 
     @property
     def is_ready(self) -> bool:

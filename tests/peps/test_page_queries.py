@@ -107,3 +107,26 @@ def test_deadlines_show_a_page_of_each_long_list(client, world):
     # The next page of one list keeps the page the other list is on.
     second = client.get(reverse("peps:deadlines"), {"upcoming_page": 2}).content.decode()
     assert "upcoming_page=2&amp;overdue_page=2" in second
+
+
+def test_the_quality_assurance_queue_shows_a_page_at_a_time(client, world):
+    """Fifty PEPs waiting a page, the longest waiting first, with the count and the next page."""
+    now, _ = _terms(world.virtual_school)
+    today = timezone.localdate()
+    for i in range(53):
+        child = ChildFactory(virtual_school=world.virtual_school, legal_last_name=f"Waiting{i:02}")
+        pep = SubmittedPepFactory(child=child, term=now, due_date=today)
+        Pep.objects.filter(pk=pep.pk).update(submitted_at=timezone.now() - timedelta(hours=60 - i))
+    client.force_login(world.vs_officer)
+
+    first = client.get(reverse("peps:quality_queue")).content.decode()
+    assert "53 PEPs waiting, showing 1 to 50." in first
+    assert "Waiting00" in first and "Waiting49" in first and "Waiting50" not in first
+    assert "?peps_page=2" in first
+
+    second = client.get(reverse("peps:quality_queue"), {"peps_page": "2"}).content.decode()
+    assert "Waiting50" in second and "Waiting52" in second and "Waiting49" not in second
+    # A page number that is not one shows the first or the last page, never an error.
+    assert client.get(reverse("peps:quality_queue"), {"peps_page": "x"}).status_code == 200
+    last = client.get(reverse("peps:quality_queue"), {"peps_page": "99"}).content.decode()
+    assert "Waiting52" in last
