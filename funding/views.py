@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -179,17 +180,26 @@ def report(request):
         .filter(child__in=children_visible_to(user=request.user))
         .select_related("school", "child")[:100]
     )
-    return render(
-        request,
-        "funding/report.html",
-        {
-            **figures,
-            "intervention_bars": reports.bars(figures["by_intervention"]),
-            "term_bars": reports.bars(figures["by_term"]),
-            "years": range(year - 2, year + 2),
-            "unpaid": unpaid,
-        },
-    )
+    context = {
+        **figures,
+        "intervention_bars": reports.bars(figures["by_intervention"]),
+        "term_bars": reports.bars(figures["by_term"]),
+        "years": range(year - 2, year + 2),
+        "unpaid": unpaid,
+    }
+    # A council's year has hundreds of schools and children: a page of each at a time (the
+    # ledger has every row).
+    for name in ("by_school", "by_child"):
+        context[name] = Paginator(figures[name], REPORT_ROWS_PER_PAGE).get_page(
+            request.GET.get(f"{name}_page")
+        )
+        query = request.GET.copy()
+        query.pop(f"{name}_page", None)
+        context[f"{name}_query"] = query.urlencode()
+    return render(request, "funding/report.html", context)
+
+
+REPORT_ROWS_PER_PAGE = 50
 
 
 def _export_rows(request, year):

@@ -709,3 +709,36 @@ def test_each_payment_adds_to_the_requests_running_total_and_keeps_its_council(w
         )  # fmt: skip
     resources.refresh_from_db()
     assert resources.paid_total == Decimal("160.50")
+
+
+def test_the_reports_tables_by_school_and_by_child_show_a_page_at_a_time(client, world, pep):
+    """A council's year has hundreds of children with PP+: fifty a page, the year kept."""
+    from tests.accounts.factories import SchoolFactory
+    from tests.children.factories import ChildFactory
+    from tests.funding.factories import PpPlusRequestFactory
+    from tests.peps.factories import DraftPepFactory, TargetFactory
+
+    for i in range(52):
+        child = ChildFactory(virtual_school=world.virtual_school, legal_last_name=f"Funded{i:02}")
+        target = TargetFactory(
+            pep=DraftPepFactory(child=child, term=pep.term), ppplus_amount=Decimal("90.00")
+        )
+        PpPlusRequestFactory(
+            target=target, decision="approved", approved_amount=Decimal("90.00"),
+            decided_on=timezone.localdate(), school=SchoolFactory(name=f"School {i:02}"),
+        )  # fmt: skip
+    client.force_login(world.vs_officer)
+    year = services.financial_year_of(timezone.localdate())
+
+    def by_child(html):  # the table alone: the payments list below names every child unpaid
+        return html.split("By child</caption>")[1].split("Approved for schools")[0]
+
+    first = client.get(reverse("funding:report"), {"year": year}).content.decode()
+    assert "Children 1 to 50 of 52." in first and "Schools 1 to 50 of 52." in first
+    assert "Funded49" in by_child(first) and "Funded50" not in by_child(first)
+    assert f"?year={year}&amp;by_child_page=2" in first
+
+    second = client.get(reverse("funding:report"), {"year": year, "by_child_page": 2})
+    html = second.content.decode()
+    assert "Funded50" in by_child(html) and "Funded49" not in by_child(html)
+    assert "Schools 1 to 50 of 52." in html  # the other table stays on its own page
