@@ -11,9 +11,10 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 
-from accounts.models import VirtualSchool
+from accounts.models import School, VirtualSchool
 from children.models import Child
 from children.school_year import academic_year_of
+from peps.models import Term
 
 from .models import Payment, PpPlusRequest
 from .services import policy_for
@@ -142,27 +143,52 @@ def _term_label(name: str, year: int) -> str:
 
 
 def _add(rows: dict, key, label: str, committed, paid=Decimal(0), count: int = 0) -> None:
+    """Add to the running [label, committed, paid, count] of one row (made a `Row` at the end:
+    a council's year has thousands of groups to add up)."""
     row = rows.get(key)
     if row is None:
-        rows[key] = Row(label, committed, paid, count)
+        rows[key] = [label, committed, paid, count]
     else:
-        rows[key] = Row(label, row.committed + committed, row.paid + paid, row.count + count)
+        row[1] += committed
+        row[2] += paid
+        row[3] += count
+
+
+def _rows(rows: dict, keys) -> list[Row]:
+    return [Row(*rows[key]) for key in keys]
 
 
 def funding_report(*, virtual_school: VirtualSchool, financial_year: int, today: date) -> dict:
     """The year's figures from one grouped pass over its committed requests (by school, term,
-    intervention and child at once), rolled up here; and the payments' total."""
-    groups = (
+    intervention and child at once), rolled up here; and the payments' total.
+
+    The pass groups by ids only: the names of the schools, children and terms come afterwards
+    from their own tables, for the few hundred in the year, where joining them into the pass
+    made the database hash every school and child in the country."""
+    groups = list(
         committed_requests(virtual_school, financial_year)
-        .values(
-            "tuition_arranged_by", "intervention", "school_id", "school__name",
-            "target__pep__term__start_date", "target__pep__term__name",
-            "target__pep__term__academic_year", "child_id", "child__legal_first_name",
-            "child__legal_last_name", "child__council_child_id",
-        )
+        .values("tuition_arranged_by", "intervention", "school_id", "target__pep__term_id",
+                "child_id")
         .annotate(total=Sum("approved_amount"), paid=Sum("paid_total"), count=Count("pk"))
         .order_by()
     )  # fmt: skip
+    school_names = dict(
+        School.objects.filter(pk__in={g["school_id"] for g in groups} - {None}).values_list(
+            "pk", "name"
+        )
+    )
+    children = {
+        pk: (first, last, council_id)
+        for pk, first, last, council_id in Child.objects.filter(
+            pk__in={g["child_id"] for g in groups}
+        ).values_list("pk", "legal_first_name", "legal_last_name", "council_child_id")
+    }
+    terms = {
+        pk: (start, _term_label(name, year))
+        for pk, start, name, year in Term.objects.filter(
+            pk__in={g["target__pep__term_id"] for g in groups}
+        ).values_list("pk", "start_date", "name", "academic_year")
+    }
     labels = dict(PpPlusRequest.Intervention.choices)
     committed = central = schools = still_to_pay = Decimal(0)
     count = 0
@@ -177,16 +203,15 @@ def funding_report(*, virtual_school: VirtualSchool, financial_year: int, today:
             schools += total
             # What remains is per request: approved less everything paid on it, in any year.
             still_to_pay += total - paid_on_them
-            name = group["school__name"]
+            name = school_names.get(group["school_id"])
             _add(by_school, (name is None, name or "", group["school_id"] or 0),
                  name or "No school recorded", total, paid_on_them, n)  # fmt: skip
-        _add(by_term, group["target__pep__term__start_date"],
-             _term_label(group["target__pep__term__name"],
-                         group["target__pep__term__academic_year"]), total, count=n)  # fmt: skip
+        start, term_label = terms[group["target__pep__term_id"]]
+        _add(by_term, start, term_label, total, count=n)
         _add(by_intervention, group["intervention"], labels[group["intervention"]], total, count=n)
-        first, last = group["child__legal_first_name"], group["child__legal_last_name"]
-        _add(by_child, (last, first, group["child__council_child_id"], group["child_id"]),
-             f"{first} {last} ({group['child__council_child_id']})", total, count=n)  # fmt: skip
+        first, last, council_id = children[group["child_id"]]
+        _add(by_child, (last, first, council_id, group["child_id"]),
+             f"{first} {last} ({council_id})", total, count=n)  # fmt: skip
     paid_total = _money(
         payments(virtual_school, financial_year).aggregate(total=Sum("amount"))["total"]
     )
@@ -205,10 +230,12 @@ def funding_report(*, virtual_school: VirtualSchool, financial_year: int, today:
         "paid": paid_total,
         "to_pay": still_to_pay,
         "requests": count,
-        "by_school": [by_school[key] for key in sorted(by_school)],
-        "by_term": [by_term[key] for key in sorted(by_term)],
-        "by_intervention": sorted(by_intervention.values(), key=lambda row: -row.committed),
-        "by_child": [by_child[key] for key in sorted(by_child)],
+        "by_school": _rows(by_school, sorted(by_school)),
+        "by_term": _rows(by_term, sorted(by_term)),
+        "by_intervention": sorted(
+            _rows(by_intervention, by_intervention), key=lambda row: -row.committed
+        ),
+        "by_child": _rows(by_child, sorted(by_child)),
         "policy": policy,
         "year_end": year_end,
         "top_slice": split,
