@@ -186,3 +186,44 @@ def ignore_unrevealed(form: forms.Form, field: str, reveals: dict[str, tuple[str
             if field is not None:
                 multi = isinstance(field, forms.MultiValueField)
                 form.cleaned_data[name] = None if multi else field.to_python(None)
+
+
+class _ValuesChoiceIterator(forms.models.ModelChoiceIterator):
+    """The options from the rows' values, with no model object made for each one."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, *values in self.queryset.values_list("pk", *self.field.label_fields):
+            yield (pk, self.field.label_from_values(*values))
+
+
+class FilterChoiceField(forms.ModelChoiceField):
+    """A filter's choice of one of many rows (the schools a Virtual School's children attend,
+    hundreds of them): the options are read as values, not model objects; the chosen one is
+    still checked against the queryset and cleaned to its object."""
+
+    iterator = _ValuesChoiceIterator
+
+    def __init__(self, *args, label_fields: tuple[str, ...], label_from_values, **kwargs):
+        self.label_fields = label_fields
+        self.label_from_values = label_from_values
+        super().__init__(*args, **kwargs)
+
+
+def school_filter_field(**kwargs) -> FilterChoiceField:
+    return FilterChoiceField(
+        queryset=kwargs.pop("queryset"),
+        label_fields=("name", "urn"),
+        label_from_values=lambda name, urn: f"{name} ({urn})",
+        **kwargs,
+    )
+
+
+def person_filter_field(**kwargs) -> FilterChoiceField:
+    return FilterChoiceField(
+        queryset=kwargs.pop("queryset"),
+        label_fields=("full_name", "email"),
+        label_from_values=lambda full_name, email: full_name or email,
+        **kwargs,
+    )

@@ -6,6 +6,8 @@ from accounts.govuk_forms import (
     RevealingRadios,
     govuk_helper,
     ignore_unrevealed,
+    person_filter_field,
+    school_filter_field,
 )
 from accounts.models import Role, School, User
 from accounts.once import OnceOnlyForm
@@ -309,10 +311,10 @@ class ChildSearchForm(forms.Form):
     """The Virtual School's filters. Sent by GET; an unknown value is ignored, never a 500."""
 
     search = forms.CharField(label="Name, UPN or council ID", required=False, max_length=100)
-    school = forms.ModelChoiceField(
+    school = school_filter_field(
         queryset=School.objects.none(), required=False, empty_label="Any school"
     )
-    social_worker = forms.ModelChoiceField(
+    social_worker = person_filter_field(
         queryset=User.objects.none(), required=False, empty_label="Any social worker"
     )
     year_group = forms.TypedChoiceField(

@@ -4,7 +4,7 @@ from crispy_forms_gds.layout import Button, Field, Fixed, Size
 from django import forms
 from django.utils import timezone
 
-from accounts.govuk_forms import govuk_helper
+from accounts.govuk_forms import govuk_helper, person_filter_field, school_filter_field
 from accounts.models import School, User
 from children.selectors import KEY_STAGES
 from peps.models import Pep
@@ -28,12 +28,10 @@ class DashboardForm(forms.Form):
     key_stage = forms.ChoiceField(
         label="Key stage", choices=[("", "Any")] + [(k, k) for k in KEY_STAGES], required=False
     )
-    social_worker = forms.ModelChoiceField(
+    social_worker = person_filter_field(
         queryset=User.objects.none(), required=False, empty_label="Any"
     )
-    school = forms.ModelChoiceField(
-        queryset=School.objects.none(), required=False, empty_label="Any"
-    )
+    school = school_filter_field(queryset=School.objects.none(), required=False, empty_label="Any")
     area = forms.ChoiceField(
         label="School's area",
         choices=[("", "Any")] + [(k, label) for k, (label, _) in AREAS.items()],
