@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, Min, Q, Sum
+from django.db.models import Avg, Count, F, Min, Q, Sum
 from django.urls import reverse
 
 from accounts.models import User
@@ -24,13 +24,23 @@ from funding.models import Payment, PpPlusRequest
 from funding.services import financial_year_of
 from peps.models import Pep, Term
 
-from .conditions import AREAS, FIGURES, pep_in_state, pep_rated, term_records
+from .conditions import AREAS, FIGURES, pep_rated, term_peps, term_records
 from .filters import chosen_term, person_terms
 from .periods import year_label
 
 # The list's own filters that the dashboard offers, and carries into every link.
 DASHBOARD_KEYS = ("term", "pep_state", "qa_rating", "key_stage", "social_worker", "school", "area")
 COMMITTED = (PpPlusRequest.Decision.APPROVED, PpPlusRequest.Decision.PART_APPROVED)
+# The figures that are a condition on the child itself; the others are counted over the
+# term's PEPs and their education records (the same children as `conditions.FIGURES` picks).
+CHILD_FIGURES = ("overdue", "waiting_qa")
+RECORD_FIGURES = {
+    "persistent_absence": Q(persistently_absent=True),
+    "severe_absence": Q(severely_absent=True),
+    "suspended": Q(suspensions__gt=0),
+    "permanently_excluded": Q(permanently_excluded=True),
+    "neet": Q(eet_status="neet"),
+}
 
 
 @dataclass(frozen=True)
@@ -98,18 +108,43 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
     if term is None:
         return board
     cohort = children_of_virtual_school(user=user, filters=child_filters(values)).order_by()
-    conditions = {key: figure.condition(term, today) for key, figure in FIGURES.items()}
+    conditions = {key: FIGURES[key].condition(term, today) for key in CHILD_FIGURES}
     stages = {name: born_in_year_group(years, today=today) for name, years in KEY_STAGES.items()}
     virtual_school = user.virtual_school
     areas = {key: make(virtual_school) for key, (_, make) in AREAS.items()}
+    # Three passes: the children (their age, school and open PEPs), the term's PEPs of those
+    # children, and those PEPs' typed education data. A figure about the term's PEP or its
+    # record is a count of distinct children there, where a condition on each child would
+    # read the term's PEPs once for every figure.
     counts = cohort.aggregate(
         total=Count("pk"),
-        in_term=Count("pk", filter=Q(pk__in=_term_children(term))),
-        signed_off=Count("pk", filter=pep_in_state(term, Pep.State.SIGNED_OFF)),
         **{f"figure_{key}": Count("pk", filter=q) for key, q in conditions.items()},
         **{f"stage_{i}": Count("pk", filter=q) for i, q in enumerate(stages.values())},
         **{f"area_{key}": Count("pk", filter=q) for key, q in areas.items()},
     )
+    first = Q(previous__isnull=True, due_date__isnull=False)
+    on_time = Q(submitted_at__date__lte=F("due_date"))
+    children = lambda condition=None: Count("child", distinct=True, filter=condition)  # noqa: E731
+    peps = (
+        term_peps(term)
+        .filter(child__in=cohort.values("pk"))
+        .aggregate(
+            in_term=children(),
+            signed_off=children(Q(state=Pep.State.SIGNED_OFF)),
+            figure_first_pep_on_time=children(first & on_time),
+            figure_first_pep_late=children(first & ~on_time),
+        )
+    )
+    records = term_records(term).filter(child__in=cohort.values("pk"))
+    typed = records.aggregate(
+        average=Avg("attendance_percent"),
+        recorded=Count("pk", filter=Q(attendance_percent__isnull=False)),
+        suspension_days=Sum("suspension_days"),
+        post_16=Count("pk", filter=~Q(eet_status="")),
+        **{f"figure_{key}": children(q) for key, q in RECORD_FIGURES.items()},
+    )
+    counts |= {key: value for key, value in {**peps, **typed}.items() if key.startswith("figure_")}
+    counts |= {"in_term": peps["in_term"], "signed_off": peps["signed_off"]}
     total = counts["total"]
     link = lambda **more: _list_link(values, **more)  # noqa: E731
     board.cohort = Count_("Children in care during the term", total, link=link())
@@ -141,13 +176,6 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
     board.waiting_longest_days = (today - waiting_since.date()).days if waiting_since else None
     board.ratings = _ratings(user, values, terms, term, today)
 
-    records = term_records(term).filter(child__in=cohort.values("pk"))
-    typed = records.aggregate(
-        average=Avg("attendance_percent"),
-        recorded=Count("pk", filter=Q(attendance_percent__isnull=False)),
-        suspension_days=Sum("suspension_days"),
-        post_16=Count("pk", filter=~Q(eet_status="")),
-    )
     board.average_attendance = (
         Decimal(typed["average"]).quantize(Decimal("0.1")) if typed["average"] is not None else None
     )
@@ -161,10 +189,6 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
     board.post_16 = [figure("neet", typed["post_16"])]
     board.ppplus = _ppplus(cohort, term, virtual_school_id=user.virtual_school_id)
     return board
-
-
-def _term_children(term: Term):
-    return Pep.objects.filter(term=term).values("child")
 
 
 def _ratings(user, values, terms, term, today) -> list[tuple[Term, list[Count_]]]:

@@ -99,7 +99,13 @@ class Pep(models.Model):
                 name="one_open_pep_per_child",
             ),
         ]
-        indexes = [models.Index(fields=["state", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["state", "submitted_at"]),
+            # A child's PEP for a term (and its later versions there): every figure about "the
+            # term's PEP" probes this once per child of the council, where the child's index
+            # alone read all of a child's PEPs to find the term's.
+            models.Index(fields=["child", "term"], name="pep_child_term"),
+        ]
 
     def __str__(self) -> str:
         return f"PEP {self.version} ({self.term})"
