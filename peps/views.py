@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -74,6 +75,9 @@ def _render_overview(request, pep: Pep, *, action_errors=(), kind_form=None, sta
         # The meetings app builds on this one: reached through the relation, not imported.
         "meetings": list(pep.meetings.all()),
     }
+    # So do attachments and the child's and carers' views: the page shows them through the PEP's
+    # relations, read here in the view rather than one query each while the template renders.
+    prefetch_related_objects([pep], "attachments", "carer_views", "child_views_responses")
     return render(request, "peps/overview.html", context, status=status)
 
 
