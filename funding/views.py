@@ -6,7 +6,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from audit.services import audit_record
 from children.school_year import academic_year_of
 from children.selectors import children_visible_to
 from pep_portal.kept_posts import keeps_post_after_sign_out, kept_post
+from pep_portal.pagination import paged_lists
 from pep_portal.spreadsheets import Sheet, csv_response, xlsx_response
 from peps.policy import can_edit_section, capacity_for
 from peps.sections import section_for
@@ -189,13 +189,8 @@ def report(request):
     }
     # A council's year has hundreds of schools and children: a page of each at a time (the
     # ledger has every row).
-    for name in ("by_school", "by_child"):
-        context[name] = Paginator(figures[name], REPORT_ROWS_PER_PAGE).get_page(
-            request.GET.get(f"{name}_page")
-        )
-        query = request.GET.copy()
-        query.pop(f"{name}_page", None)
-        context[f"{name}_query"] = query.urlencode()
+    lists = {name: figures[name] for name in ("by_school", "by_child")}
+    context |= paged_lists(request, lists, per_page=REPORT_ROWS_PER_PAGE)
     return render(request, "funding/report.html", context)
 
 

@@ -6,7 +6,6 @@ from copy import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
 from accounts.once import SubmittedTwice, submit_once, submitted_twice
 from children.selectors import child_get_for_user
 from pep_portal.kept_posts import keeps_post_after_sign_out, kept_post
+from pep_portal.pagination import paged_lists
 
 from . import policy, selectors, services, workflow
 from .education import pep_scale
@@ -494,16 +494,11 @@ def return_for_amendments(request, pep_id):
 def quality_assurance_queue(request):
     """The PEPs waiting, and the signed-off copies not made yet, a page of each at a time: a
     council can have hundreds waiting at the end of a term."""
-    context = {}
     lists = {
         "peps": selectors.quality_assurance_queue(user=request.user),
         "owed": selectors.copies_owed(user=request.user),
     }
-    for name, rows in lists.items():
-        context[name] = Paginator(rows, QUEUE_PER_PAGE).get_page(request.GET.get(f"{name}_page"))
-        query = request.GET.copy()
-        query.pop(f"{name}_page", None)
-        context[f"{name}_query"] = query.urlencode()
+    context = paged_lists(request, lists, per_page=QUEUE_PER_PAGE)
     return render(request, "peps/quality_queue.html", context)
 
 
@@ -514,22 +509,9 @@ QUEUE_PER_PAGE = 50
 def deadlines(request):
     context = selectors.dashboard_for(user=request.user, today=timezone.localdate())
     # A Virtual School has hundreds overdue and upcoming: each list shows a page at a time.
-    for name in DEADLINE_LISTS:
-        context[name] = CountedPaginator(
-            context[name], DEADLINES_PER_PAGE, count=context["counts"][name]
-        ).get_page(request.GET.get(f"{name}_page"))
-        query = request.GET.copy()
-        query.pop(f"{name}_page", None)
-        context[f"{name}_query"] = query.urlencode()
+    lists = {name: context[name] for name in DEADLINE_LISTS}
+    context |= paged_lists(request, lists, per_page=DEADLINES_PER_PAGE, counts=context["counts"])
     return render(request, "peps/deadlines.html", context)
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its length, counted with the page's other figures in one query."""
-
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count  # fills the cached property
 
 
 DEADLINES_PER_PAGE = 50
