@@ -432,3 +432,30 @@ def test_page_queries_stay_flat(as_persona, world, pep, django_assert_max_num_qu
     client = as_persona("designated_teacher")
     with django_assert_max_num_queries(40):
         assert client.get(reverse("peps:section", args=[pep.pk, "child_views"])).status_code == 200
+
+
+def test_the_peps_page_counts_views_and_lists_documents_in_the_same_queries_for_many(
+    as_persona, world, pep, django_assert_max_num_queries
+):
+    """The PEP's page reads its documents and the views given with the PEP: as many queries
+    for one of each as for several."""
+    from tests.attachments.factories import AttachmentFactory
+
+    AttachmentFactory(child=pep.child, pep=pep, description="First report")
+    CarerViewsFactory(pep=pep)
+    ChildViewsFactory(pep=pep, submitted_at=timezone.now())
+    client = as_persona("vs_officer")
+    url = reverse("peps:overview", args=[pep.pk])
+    with django_assert_max_num_queries(40) as few:
+        html = client.get(url).content.decode()
+    assert "1 questionnaire sent" in html and "given by 1 carer<" in html
+    assert "First report" in html
+
+    AttachmentFactory.create_batch(3, child=pep.child, pep=pep, description="Later report")
+    CarerViewsFactory.create_batch(2, pep=pep)
+    ChildViewsFactory(pep=pep, submitted_at=timezone.now())
+    ChildViewsFactory(pep=pep, submitted_at=None)  # begun, not sent: not counted
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert "2 questionnaires sent" in html and "given by 3 carers" in html
+    assert html.count("Later report") >= 3
