@@ -32,6 +32,14 @@ def term_peps(term: Term):
     return Pep.objects.filter(term=term).filter(~Exists(later))
 
 
+def terms_peps(terms):
+    """Each child's latest PEP for each of these terms, as `term_peps` for one term."""
+    later = Pep.objects.filter(
+        child=OuterRef("child"), term=OuterRef("term"), version__gt=OuterRef("version")
+    )
+    return Pep.objects.filter(term__in=terms).filter(~Exists(later))
+
+
 def _has_pep(virtual_school_id: int, **lookups) -> Q:
     """A child of the Virtual School with a PEP (any term) matching the lookups. A correlated
     EXISTS, one index probe per child, rather than a list of every such PEP in the country (or

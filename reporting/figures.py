@@ -24,7 +24,7 @@ from funding.models import Payment, PpPlusRequest
 from funding.services import financial_year_of
 from peps.models import Pep, Term
 
-from .conditions import AREAS, FIGURES, pep_rated, term_peps, term_records
+from .conditions import AREAS, FIGURES, term_peps, term_records, terms_peps
 from .filters import chosen_term, person_terms
 from .periods import year_label
 
@@ -196,21 +196,23 @@ def _ratings(user, values, terms, term, today) -> list[tuple[Term, list[Count_]]
     year_terms = [t for t in terms if t.academic_year == term.academic_year]
     others = {**values, "term": ""}
     children = children_of_virtual_school(user=user, filters=child_filters(others)).order_by()
-    ratings = [rating for rating, _ in Pep.Rating.choices]
-    counts = children.aggregate(
-        **{
-            f"t{t.pk}_{rating}": Count("pk", filter=pep_rated(t, rating))
-            for t in year_terms
-            for rating in ratings
-        }
-    )
+    # One pass over the year's signed-off PEPs (the latest of each child's for its term), where
+    # a count per term and rating read the term's PEPs once for each.
+    counts = {
+        (term_id, rating): n
+        for term_id, rating, n in terms_peps(year_terms)
+        .filter(state=Pep.State.SIGNED_OFF, child__in=children.values("pk"))
+        .values_list("term_id", "overall_rating")
+        .annotate(n=Count("child", distinct=True))
+        .order_by()
+    }
     return [
         (
             t,
             [
                 Count_(
                     label,
-                    counts[f"t{t.pk}_{rating}"],
+                    counts.get((t.pk, rating), 0),
                     link=_list_link(values, term=str(t.pk), qa_rating=rating),
                 )
                 for rating, label in Pep.Rating.choices
