@@ -112,11 +112,29 @@ def _overdue(term: Term, today: date) -> Q:
     )
 
 
-def _first_pep(term: Term, *, on_time: bool) -> Q:
-    """First PEPs (a child's first here) of the term, submitted by their due date or not."""
-    first = term_peps(term).filter(previous__isnull=True, due_date__isnull=False)
-    done_in_time = Q(submitted_at__date__lte=F("due_date"))
-    return _children_with(first.filter(done_in_time) if on_time else first.exclude(done_in_time))
+# Conditions on the term's PEP and on its education record, named once: the list filters its
+# children by them (below), and the dashboard counts the children over those rows by them.
+FIRST_PEP = Q(previous__isnull=True, due_date__isnull=False)  # the child's first PEP here
+SUBMITTED_IN_TIME = Q(submitted_at__date__lte=F("due_date"))
+PEP_CONDITIONS = {
+    "first_pep_on_time": FIRST_PEP & SUBMITTED_IN_TIME,
+    "first_pep_late": FIRST_PEP & ~SUBMITTED_IN_TIME,
+}
+RECORD_CONDITIONS = {
+    "persistent_absence": Q(persistently_absent=True),
+    "severe_absence": Q(severely_absent=True),
+    "suspended": Q(suspensions__gt=0),
+    "permanently_excluded": Q(permanently_excluded=True),
+    "neet": Q(eet_status="neet"),
+}
+
+
+def _with_term_pep(key: str) -> Callable[[Term, date], Q]:
+    return lambda term, today: _children_with(term_peps(term).filter(PEP_CONDITIONS[key]))
+
+
+def _with_term_record(key: str) -> Callable[[Term, date], Q]:
+    return lambda term, today: _children_with(term_records(term).filter(RECORD_CONDITIONS[key]))
 
 
 FIGURES: dict[str, Figure] = {
@@ -126,30 +144,20 @@ FIGURES: dict[str, Figure] = {
         lambda term, today: _has_pep(term.virtual_school_id, state=Pep.State.SUBMITTED),
     ),
     "first_pep_on_time": Figure(
-        "First PEP submitted within its timescale",
-        lambda term, today: _first_pep(term, on_time=True),
+        "First PEP submitted within its timescale", _with_term_pep("first_pep_on_time")
     ),
     "first_pep_late": Figure(
-        "First PEP late or not yet submitted", lambda term, today: _first_pep(term, on_time=False)
+        "First PEP late or not yet submitted", _with_term_pep("first_pep_late")
     ),
     "persistent_absence": Figure(
-        "Persistent absence (10% or more missed)",
-        lambda term, today: _children_with(term_records(term).filter(persistently_absent=True)),
+        "Persistent absence (10% or more missed)", _with_term_record("persistent_absence")
     ),
     "severe_absence": Figure(
-        "Severe absence (50% or more missed)",
-        lambda term, today: _children_with(term_records(term).filter(severely_absent=True)),
+        "Severe absence (50% or more missed)", _with_term_record("severe_absence")
     ),
-    "suspended": Figure(
-        "Suspended this term",
-        lambda term, today: _children_with(term_records(term).filter(suspensions__gt=0)),
-    ),
+    "suspended": Figure("Suspended this term", _with_term_record("suspended")),
     "permanently_excluded": Figure(
-        "Permanently excluded this term",
-        lambda term, today: _children_with(term_records(term).filter(permanently_excluded=True)),
+        "Permanently excluded this term", _with_term_record("permanently_excluded")
     ),
-    "neet": Figure(
-        "Post-16: not in education, employment or training",
-        lambda term, today: _children_with(term_records(term).filter(eet_status="neet")),
-    ),
+    "neet": Figure("Post-16: not in education, employment or training", _with_term_record("neet")),
 }

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, F, Min, Q, Sum
+from django.db.models import Avg, Count, Min, Q, Sum
 from django.urls import reverse
 
 from accounts.models import User
@@ -24,7 +24,15 @@ from funding.models import Payment, PpPlusRequest
 from funding.services import financial_year_of
 from peps.models import Pep, Term
 
-from .conditions import AREAS, FIGURES, term_peps, term_records, terms_peps
+from .conditions import (
+    AREAS,
+    FIGURES,
+    PEP_CONDITIONS,
+    RECORD_CONDITIONS,
+    term_peps,
+    term_records,
+    terms_peps,
+)
 from .filters import chosen_term, person_terms
 from .periods import year_label
 
@@ -32,15 +40,8 @@ from .periods import year_label
 DASHBOARD_KEYS = ("term", "pep_state", "qa_rating", "key_stage", "social_worker", "school", "area")
 COMMITTED = (PpPlusRequest.Decision.APPROVED, PpPlusRequest.Decision.PART_APPROVED)
 # The figures that are a condition on the child itself; the others are counted over the
-# term's PEPs and their education records (the same children as `conditions.FIGURES` picks).
+# term's PEPs and their education records, by the same conditions the list filters with.
 CHILD_FIGURES = ("overdue", "waiting_qa")
-RECORD_FIGURES = {
-    "persistent_absence": Q(persistently_absent=True),
-    "severe_absence": Q(severely_absent=True),
-    "suspended": Q(suspensions__gt=0),
-    "permanently_excluded": Q(permanently_excluded=True),
-    "neet": Q(eet_status="neet"),
-}
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,6 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
         **{f"stage_{i}": Count("pk", filter=q) for i, q in enumerate(stages.values())},
         **{f"area_{key}": Count("pk", filter=q) for key, q in areas.items()},
     )
-    first = Q(previous__isnull=True, due_date__isnull=False)
-    on_time = Q(submitted_at__date__lte=F("due_date"))
     children = lambda condition=None: Count("child", distinct=True, filter=condition)  # noqa: E731
     peps = (
         term_peps(term)
@@ -131,8 +130,7 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
         .aggregate(
             in_term=children(),
             signed_off=children(Q(state=Pep.State.SIGNED_OFF)),
-            figure_first_pep_on_time=children(first & on_time),
-            figure_first_pep_late=children(first & ~on_time),
+            **{f"figure_{key}": children(q) for key, q in PEP_CONDITIONS.items()},
         )
     )
     records = term_records(term).filter(child__in=cohort.values("pk"))
@@ -141,10 +139,9 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
         recorded=Count("pk", filter=Q(attendance_percent__isnull=False)),
         suspension_days=Sum("suspension_days"),
         post_16=Count("pk", filter=~Q(eet_status="")),
-        **{f"figure_{key}": children(q) for key, q in RECORD_FIGURES.items()},
+        **{f"figure_{key}": children(q) for key, q in RECORD_CONDITIONS.items()},
     )
-    counts |= {key: value for key, value in {**peps, **typed}.items() if key.startswith("figure_")}
-    counts |= {"in_term": peps["in_term"], "signed_off": peps["signed_off"]}
+    counts |= peps | {f"figure_{key}": typed[f"figure_{key}"] for key in RECORD_CONDITIONS}
     total = counts["total"]
     link = lambda **more: _list_link(values, **more)  # noqa: E731
     board.cohort = Count_("Children in care during the term", total, link=link())
