@@ -13,16 +13,15 @@ from django.db.models import Field, ForeignObject, Lookup
 
 class InIds(Lookup):
     lookup_name = "in_ids"
+    template = "{lhs} IN {rhs}"
 
-    def as_sql(self, compiler, connection):
+    def as_sql(self, compiler, connection, template=None):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+        return (template or self.template).format(lhs=lhs, rhs=rhs), [*lhs_params, *rhs_params]
 
     def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+        return self.as_sql(compiler, connection, template="{lhs} = ANY(ARRAY{rhs})")
 
 
 Field.register_lookup(InIds)
