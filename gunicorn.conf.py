@@ -6,6 +6,8 @@ Access lines carry the path without its query string (search boxes put names and
 user agent. The logger class removes query strings from every atom and from the error log too,
 so a changed format cannot bring them back."""
 
+import gc
+
 from pep_portal.observability import gunicorn_logger_class
 
 bind = "0.0.0.0:8000"
@@ -13,3 +15,11 @@ workers = 3
 accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s'
 logger_class = gunicorn_logger_class()
+
+
+def post_worker_init(worker):
+    """Move everything loaded so far (Django, the apps, their modules: about 200,000 objects)
+    out of the garbage collector's sight. Those live as long as the worker, yet every full
+    collection walked them all: a 40-80 ms pause in one request in twenty on the busiest pages.
+    Objects made by requests are collected as before."""
+    gc.freeze()

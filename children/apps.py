@@ -6,4 +6,4 @@ class ChildrenConfig(AppConfig):
     name = "children"
 
     def ready(self):
-        from pep_portal import lookups  # noqa: F401 - registers `__in_ids`
+        from pep_portal import lookups  # noqa: F401 - registers `__in_ids` and `__in_array`

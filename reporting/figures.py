@@ -14,6 +14,7 @@ from django.db.models import Avg, Count, Min, Q, Sum
 from django.urls import reverse
 
 from accounts.models import User
+from children.models import Child
 from children.selectors import (
     KEY_STAGES,
     ChildFilters,
@@ -108,7 +109,14 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
     )
     if term is None:
         return board
-    cohort = children_of_virtual_school(user=user, filters=child_filters(values)).order_by()
+    # The cohort's ids are read once (who may see which child is the costly part) and every
+    # figure's query filters by them.
+    ids = list(
+        children_of_virtual_school(user=user, filters=child_filters(values))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    cohort = Child.objects.filter(pk__in_array=ids)
     conditions = {key: FIGURES[key].condition(term, today) for key in CHILD_FIGURES}
     stages = {name: born_in_year_group(years, today=today) for name, years in KEY_STAGES.items()}
     virtual_school = user.virtual_school
@@ -126,14 +134,14 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
     children = lambda condition=None: Count("child", distinct=True, filter=condition)  # noqa: E731
     peps = (
         term_peps(term)
-        .filter(child__in=cohort.values("pk"))
+        .filter(child_id__in_array=ids)
         .aggregate(
             in_term=children(),
             signed_off=children(Q(state=Pep.State.SIGNED_OFF)),
             **{f"figure_{key}": children(q) for key, q in PEP_CONDITIONS.items()},
         )
     )
-    records = term_records(term).filter(child__in=cohort.values("pk"))
+    records = term_records(term).filter(child_id__in_array=ids)
     typed = records.aggregate(
         average=Avg("attendance_percent"),
         recorded=Count("pk", filter=Q(attendance_percent__isnull=False)),
@@ -167,9 +175,9 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
         figure("first_pep_on_time", first_pep_total),
         figure("first_pep_late", first_pep_total),
     ]  # fmt: skip
-    waiting_since = Pep.objects.filter(
-        state=Pep.State.SUBMITTED, child__in=cohort.values("pk")
-    ).aggregate(oldest=Min("submitted_at"))["oldest"]
+    waiting_since = Pep.objects.filter(state=Pep.State.SUBMITTED, child_id__in_array=ids).aggregate(
+        oldest=Min("submitted_at")
+    )["oldest"]
     board.waiting_longest_days = (today - waiting_since.date()).days if waiting_since else None
     board.ratings = _ratings(user, values, terms, term, today)
 
@@ -184,7 +192,7 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
     board.exclusions = [figure("suspended", total), figure("permanently_excluded", total)]
     board.suspension_days = typed["suspension_days"]
     board.post_16 = [figure("neet", typed["post_16"])]
-    board.ppplus = _ppplus(cohort, term, virtual_school_id=user.virtual_school_id)
+    board.ppplus = _ppplus(ids, term, virtual_school_id=user.virtual_school_id)
     return board
 
 
@@ -219,7 +227,7 @@ def _ratings(user, values, terms, term, today) -> list[tuple[Term, list[Count_]]
     ]
 
 
-def _ppplus(cohort, term: Term, *, virtual_school_id: int) -> dict:
+def _ppplus(ids: list[int], term: Term, *, virtual_school_id: int) -> dict:
     """PP+ the Virtual School committed and paid in the financial year the term starts in, for
     these children: read from the ledger's own Virtual School, child and date."""
     year = financial_year_of(term.start_date)
@@ -228,12 +236,12 @@ def _ppplus(cohort, term: Term, *, virtual_school_id: int) -> dict:
         virtual_school_id=virtual_school_id,
         decided_on__range=(start, end),
         decision__in=COMMITTED,
-        child__in=cohort.values("pk"),
+        child_id__in_array=ids,
     ).aggregate(total=Sum("approved_amount"), count=Count("pk"))
     paid = Payment.objects.filter(
         virtual_school_id=virtual_school_id,
         paid_on__range=(start, end),
-        child__in=cohort.values("pk"),
+        child_id__in_array=ids,
     ).aggregate(total=Sum("amount"))
     return {
         "financial_year": f"April {year} to March {year + 1}",

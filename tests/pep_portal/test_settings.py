@@ -5,6 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.conf import settings
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION = {
@@ -131,3 +135,26 @@ def test_a_killed_workers_task_comes_back_within_minutes(settings):
     from peps.tasks import send_digest
 
     assert send_digest.retry_backoff_max < app.conf.broker_transport_options["visibility_timeout"]
+
+
+def test_postgresql_sessions_run_without_the_jit_compiler():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])",
+        env={**PRODUCTION, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "-c jit=off" in result.stdout
+
+
+@pytest.mark.django_db
+def test_the_database_session_has_jit_off_where_postgresql_has_jit():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+        else:
+            assert "OPTIONS" not in settings.DATABASES["default"] or (
+                "options" not in settings.DATABASES["default"]["OPTIONS"]
+            )

@@ -1,0 +1,52 @@
+"""`__in_ids` and `__in_array`: the same rows as `__in`, whichever database runs them."""
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+
+from children.models import Child, Enrolment
+from tests.children.factories import ChildFactory, EnrolmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_in_array_finds_exactly_the_children_given():
+    chosen, other, last = ChildFactory.create_batch(3)
+    ids = [chosen.pk, last.pk]
+    assert set(Child.objects.filter(pk__in_array=ids)) == {chosen, last}
+    assert list(Child.objects.filter(pk__in_array=[other.pk])) == [other]
+
+
+def test_in_array_of_no_ids_is_no_rows_and_no_query():
+    ChildFactory()
+    with CaptureQueriesContext(connection) as ctx:
+        assert list(Child.objects.filter(pk__in_array=[])) == []
+    assert ctx.captured_queries == []
+    assert Child.objects.filter(pk__in_array=[]).count() == 0
+
+
+def test_in_array_on_a_foreign_key_and_inside_an_aggregate():
+    child = ChildFactory()
+    ChildFactory()
+    EnrolmentFactory(child=child)
+    assert Enrolment.objects.filter(child_id__in_array=[child.pk]).aggregate(n=Count("pk")) == {
+        "n": 1
+    }
+
+
+def test_in_array_sends_postgresql_one_array_and_others_a_plain_in():
+    children = ChildFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as ctx:
+        list(Child.objects.filter(pk__in_array=[c.pk for c in children]))
+    sql = ctx.captured_queries[0]["sql"]
+    if connection.vendor == "postgresql":
+        assert "= ANY('{" in sql and "::bigint[])" in sql
+    else:
+        assert " IN (" in sql
+
+
+def test_in_ids_finds_the_subquery_rows():
+    chosen, other = ChildFactory.create_batch(2)
+    subquery = Child.objects.filter(pk=chosen.pk).values("pk")
+    assert list(Child.objects.filter(pk__in_ids=subquery)) == [chosen]
