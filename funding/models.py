@@ -161,7 +161,18 @@ class PpPlusRequest(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["virtual_school", "decided_on"], name="ppplus_request_vs_decided")
+            models.Index(fields=["virtual_school", "decided_on"], name="ppplus_request_vs_decided"),
+            # The PP+ report's "not paid yet" list, newest first, read in order and stopped at
+            # its first hundred rather than sorting all a council's unpaid requests.
+            models.Index(
+                fields=["virtual_school", "-decided_on", "-id"],
+                name="ppplus_request_unpaid",
+                condition=Q(
+                    decision__in=["approved", "part_approved"],
+                    approved_amount__gt=models.F("paid_total"),
+                )
+                & ~Q(tuition_arranged_by="virtual_school"),
+            ),
         ]
 
     def __str__(self) -> str:

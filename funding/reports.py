@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q, Sum
 from accounts.models import School, VirtualSchool
 from children.models import Child
 from children.school_year import academic_year_of
+from children.selectors import children_visible_to
 from peps.models import Term
 
 from .models import Payment, PpPlusRequest
@@ -58,14 +59,41 @@ def payments(virtual_school: VirtualSchool, financial_year: int):
     return Payment.objects.filter(virtual_school=virtual_school, paid_on__range=(start, end))
 
 
-def unpaid_requests(virtual_school: VirtualSchool):
-    """Money approved for schools, in any year, that is not all paid yet: newest decision first."""
+def unpaid_requests(virtual_school: VirtualSchool | int):
+    """Money approved for schools, in any year, that is not all paid yet: newest decision first
+    (by its own partial index, `ppplus_request_unpaid`)."""
     return (
         PpPlusRequest.objects.filter(virtual_school=virtual_school, decision__in=COMMITTED)
         .exclude(tuition_arranged_by=PpPlusRequest.Arranger.VIRTUAL_SCHOOL)
         .filter(approved_amount__gt=F("paid_total"))
         .order_by("-decided_on", "-pk")
     )
+
+
+UNPAID_SHOWN = 100
+
+
+def unpaid_visible_to(user) -> tuple[list[PpPlusRequest], int]:
+    """The newest `UNPAID_SHOWN` of the unpaid requests of the person's Virtual School whose
+    children they may see, and how many there are in all.
+
+    The Virtual School's unpaid requests come first from their own index (a few thousand
+    ids), then only their children are checked against the person's access: in one query
+    the planner, which cannot know how many children the access rows hold, starts from them
+    and joins and sorts every unpaid request before keeping a hundred."""
+    rows = list(unpaid_requests(user.virtual_school_id).values_list("pk", "child_id"))
+    allowed = set(
+        children_visible_to(user=user)
+        .filter(pk__in_array={child for _, child in rows})
+        .values_list("pk", flat=True)
+    )
+    visible = [pk for pk, child in rows if child in allowed]
+    shown = (
+        PpPlusRequest.objects.filter(pk__in=visible[:UNPAID_SHOWN])
+        .select_related("school", "child")
+        .order_by("-decided_on", "-pk")
+    )
+    return list(shown), len(visible)
 
 
 def school_age_children_in_care(virtual_school: VirtualSchool, on: date) -> int:
@@ -167,50 +195,48 @@ def funding_report(*, virtual_school: VirtualSchool, financial_year: int, today:
     made the database hash every school and child in the country."""
     groups = list(
         committed_requests(virtual_school, financial_year)
-        .values("tuition_arranged_by", "intervention", "school_id", "target__pep__term_id",
-                "child_id")
+        .values_list("tuition_arranged_by", "intervention", "school_id", "target__pep__term_id",
+                     "child_id")
         .annotate(total=Sum("approved_amount"), paid=Sum("paid_total"), count=Count("pk"))
         .order_by()
     )  # fmt: skip
     school_names = dict(
-        School.objects.filter(pk__in={g["school_id"] for g in groups} - {None}).values_list(
-            "pk", "name"
-        )
+        School.objects.filter(pk__in={g[2] for g in groups} - {None}).values_list("pk", "name")
     )
     children = {
         pk: (first, last, council_id)
         for pk, first, last, council_id in Child.objects.filter(
-            pk__in={g["child_id"] for g in groups}
+            pk__in_array={g[4] for g in groups}
         ).values_list("pk", "legal_first_name", "legal_last_name", "council_child_id")
     }
     terms = {
         pk: (start, _term_label(name, year))
-        for pk, start, name, year in Term.objects.filter(
-            pk__in={g["target__pep__term_id"] for g in groups}
-        ).values_list("pk", "start_date", "name", "academic_year")
+        for pk, start, name, year in Term.objects.filter(pk__in={g[3] for g in groups}).values_list(
+            "pk", "start_date", "name", "academic_year"
+        )
     }
     labels = dict(PpPlusRequest.Intervention.choices)
     committed = central = schools = still_to_pay = Decimal(0)
     count = 0
     by_school, by_term, by_intervention, by_child = {}, {}, {}, {}
-    for group in groups:
-        total, paid_on_them, n = _money(group["total"]), _money(group["paid"]), group["count"]
+    for arranger, intervention, school_id, term_id, child_id, total, paid_on_them, n in groups:
+        total, paid_on_them = _money(total), _money(paid_on_them)
         committed += total
         count += n
-        if group["tuition_arranged_by"] == PpPlusRequest.Arranger.VIRTUAL_SCHOOL:
+        if arranger == PpPlusRequest.Arranger.VIRTUAL_SCHOOL:
             central += total
         else:
             schools += total
             # What remains is per request: approved less everything paid on it, in any year.
             still_to_pay += total - paid_on_them
-            name = school_names.get(group["school_id"])
-            _add(by_school, (name is None, name or "", group["school_id"] or 0),
+            name = school_names.get(school_id)
+            _add(by_school, (name is None, name or "", school_id or 0),
                  name or "No school recorded", total, paid_on_them, n)  # fmt: skip
-        start, term_label = terms[group["target__pep__term_id"]]
+        start, term_label = terms[term_id]
         _add(by_term, start, term_label, total, count=n)
-        _add(by_intervention, group["intervention"], labels[group["intervention"]], total, count=n)
-        first, last, council_id = children[group["child_id"]]
-        _add(by_child, (last, first, council_id, group["child_id"]),
+        _add(by_intervention, intervention, labels[intervention], total, count=n)
+        first, last, council_id = children[child_id]
+        _add(by_child, (last, first, council_id, child_id),
              f"{first} {last} ({council_id})", total, count=n)  # fmt: skip
     paid_total = _money(
         payments(virtual_school, financial_year).aggregate(total=Sum("amount"))["total"]

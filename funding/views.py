@@ -175,17 +175,14 @@ def report(request):
     figures = reports.funding_report(
         virtual_school=request.user.virtual_school, financial_year=year, today=timezone.localdate()
     )
-    unpaid = (
-        reports.unpaid_requests(request.user.virtual_school)
-        .filter(child__in=children_visible_to(user=request.user))
-        .select_related("school", "child")[:100]
-    )
+    unpaid, unpaid_count = reports.unpaid_visible_to(request.user)
     context = {
         **figures,
         "intervention_bars": reports.bars(figures["by_intervention"]),
         "term_bars": reports.bars(figures["by_term"]),
         "years": range(year - 2, year + 2),
         "unpaid": unpaid,
+        "unpaid_count": unpaid_count,
     }
     # A council's year has hundreds of schools and children: a page of each at a time (the
     # ledger has every row).

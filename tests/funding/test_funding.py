@@ -364,6 +364,54 @@ def test_the_report_runs_a_fixed_number_of_queries(
     assert html.count("£90.00 to ") == 8
 
 
+def test_the_report_lists_the_newest_unpaid_requests_the_person_may_see(
+    client, world, pep, monkeypatch
+):
+    """Approved for schools and not paid in full, newest decision first, only of children the
+    person may see, a page's worth, saying how many there are in all."""
+    from children.models import ChildGroupObjectPermission, ChildUserObjectPermission
+    from funding import reports
+    from tests.children.factories import ChildFactory
+    from tests.funding.factories import PaymentFactory, PpPlusRequestFactory
+    from tests.peps.factories import DraftPepFactory, TargetFactory
+
+    monkeypatch.setattr(reports, "UNPAID_SHOWN", 2)
+    today = timezone.localdate()
+
+    def request(name, days_ago, **fields):
+        child = ChildFactory(
+            virtual_school=world.virtual_school, legal_first_name=name, preferred_name=""
+        )
+        target = TargetFactory(
+            pep=DraftPepFactory(child=child, term=pep.term), ppplus_amount=Decimal("90.00")
+        )
+        made = {
+            "target": target, "approved_amount": Decimal("90.00"), "school": world.school,
+            "decided_on": today - timedelta(days=days_ago), "decision": "approved",
+        }  # fmt: skip
+        return PpPlusRequestFactory(**{**made, **fields})
+
+    hidden = request("Hidden", 0)
+    request("Newest", 1)
+    request("Next", 2)
+    request("Oldest", 3, decision="part_approved")
+    PaymentFactory(request=request("Paid", 0), amount=Decimal("90.00"), paid_on=today)
+    request("Central", 0, intervention="tuition", tuition_arranged_by="virtual_school")
+    request("Pending", 0, decision="pending", approved_amount=None, decided_on=None)
+    for rows in (ChildGroupObjectPermission, ChildUserObjectPermission):
+        rows.objects.filter(content_object_id=hidden.child_id).delete()
+    client.force_login(world.vs_officer)
+    html = client.get(reverse("funding:report")).content.decode()
+    unpaid = html.split("record payments</h2>")[1]
+    assert "The newest 2 of 3 requests not paid in full." in unpaid
+    assert unpaid.index("Newest") < unpaid.index("Next")
+    for absent in ("Hidden", "Oldest", "Paid", "Central", "Pending"):
+        assert absent not in unpaid, absent
+    monkeypatch.setattr(reports, "UNPAID_SHOWN", 100)
+    unpaid = client.get(reverse("funding:report")).content.decode().split("record payments</h2>")[1]
+    assert "Oldest" in unpaid and "The newest" not in unpaid
+
+
 def test_bad_amounts_are_refused_next_to_the_field(client, world, pep):
     tuition, resources = _requests(world, pep)
     _submit(world, pep)
