@@ -30,9 +30,11 @@ from .conditions import (
     FIGURES,
     PEP_CONDITIONS,
     RECORD_CONDITIONS,
+    in_area,
     term_peps,
     term_records,
     terms_peps,
+    with_a_school,
 )
 from .filters import chosen_term, person_terms
 from .periods import year_label
@@ -120,7 +122,11 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
     conditions = {key: FIGURES[key].condition(term, today) for key in CHILD_FIGURES}
     stages = {name: born_in_year_group(years, today=today) for name, years in KEY_STAGES.items()}
     virtual_school = user.virtual_school
-    areas = {key: make(virtual_school) for key, (_, make) in AREAS.items()}
+    # Where the children's schools are: every child of the cohort is the Virtual School's, and
+    # a school in the council's area is a school, so the list's three areas are counted from
+    # two conditions (out of the area = at a school less in the area; none = the rest), where
+    # counting each read every child's current school four times.
+    at_school = {"in": in_area(virtual_school), "school": with_a_school(virtual_school)}
     # Three passes: the children (their age, school and open PEPs), the term's PEPs of those
     # children, and those PEPs' typed education data. A figure about the term's PEP or its
     # record is a count of distinct children there, where a condition on each child would
@@ -129,8 +135,10 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
         total=Count("pk"),
         **{f"figure_{key}": Count("pk", filter=q) for key, q in conditions.items()},
         **{f"stage_{i}": Count("pk", filter=q) for i, q in enumerate(stages.values())},
-        **{f"area_{key}": Count("pk", filter=q) for key, q in areas.items()},
+        **{f"area_{key}": Count("pk", filter=q) for key, q in at_school.items()},
     )
+    counts["area_out"] = counts["area_school"] - counts["area_in"]
+    counts["area_none"] = counts["total"] - counts["area_school"]
     children = lambda condition=None: Count("child", distinct=True, filter=condition)  # noqa: E731
     peps = (
         term_peps(term)

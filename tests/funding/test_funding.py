@@ -784,7 +784,10 @@ def test_the_reports_tables_by_school_and_by_child_show_a_page_at_a_time(client,
     first = client.get(reverse("funding:report"), {"year": year}).content.decode()
     assert "Children 1 to 50 of 52." in first and "Schools 1 to 50 of 52." in first
     assert "Funded49" in by_child(first) and "Funded50" not in by_child(first)
-    assert f"?year={year}&amp;by_child_page=2" in first
+    # Each page link lands on its own table, not at the top of the report.
+    assert f'href="?year={year}&amp;by_child_page=2#by-child"' in first
+    assert 'id="by-child"' in first
+    assert f'href="?year={year}&amp;by_school_page=2#by-school"' in first
 
     second = client.get(reverse("funding:report"), {"year": year, "by_child_page": 2})
     html = second.content.decode()

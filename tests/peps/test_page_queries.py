@@ -106,7 +106,8 @@ def test_deadlines_show_a_page_of_each_long_list(client, world):
     assert 'aria-label="Pages of upcoming PEPs"' in html
     # The next page of one list keeps the page the other list is on.
     second = client.get(reverse("peps:deadlines"), {"upcoming_page": 2}).content.decode()
-    assert "upcoming_page=2&amp;overdue_page=2" in second
+    assert "upcoming_page=2&amp;overdue_page=2#overdue" in second
+    assert 'id="overdue"' in second and 'id="upcoming"' in second
 
 
 def test_the_quality_assurance_queue_shows_a_page_at_a_time(client, world):
