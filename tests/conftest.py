@@ -94,6 +94,20 @@ def _private_storage(settings, tmp_path):
 
 
 @pytest.fixture
+def demo_data(db):
+    """The demo as `seed_demo` makes it: seeded once in a run, then copied back
+    (tests/demo_data.py). The content types' cache is emptied after, since the demo's rows
+    go with the test's transaction."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from tests.demo_data import seed_demo
+
+    seed_demo()
+    yield
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture
 def virtual_school(db):
     return VirtualSchoolFactory(name="Northshire Virtual School")
 

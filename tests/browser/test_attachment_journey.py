@@ -6,13 +6,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from attachments.models import Attachment
 from children.models import Child
 from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from tests.attachments.clamd import EICAR
 from tests.browser.conftest import assert_accessible, fill_date, sign_in
+from tests.demo_data import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +29,7 @@ def _download(page, link) -> bytes:
 
 
 def test_a_school_report_is_attached_scanned_downloaded_and_shared(page, clamd):
-    call_command("seed_demo", force=True)
+    seed_demo()
     child = Child.objects.get(legal_first_name="Maya", legal_last_name="Jones")
     pep = child.peps.exclude(state="signed_off").get()
 

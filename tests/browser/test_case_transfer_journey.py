@@ -1,15 +1,15 @@
 import pytest
-from django.core.management import call_command
 
 from children.models import Child
 from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.demo_data import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_vs_officer_finds_a_child_and_transfers_the_case(page):
-    call_command("seed_demo", force=True)
+    seed_demo()
     child = Child.objects.get(legal_first_name="Zara", legal_last_name="Davies")
     old = child.allocations.get(end_date__isnull=True).social_worker
     sign_in(page, "officer@northshire.example", DEMO_PASSWORD)
@@ -50,7 +50,7 @@ def test_vs_officer_finds_a_child_and_transfers_the_case(page):
 
 
 def test_each_persona_home_and_a_child_page_are_accessible(page):
-    call_command("seed_demo", force=True)
+    seed_demo()
     for email in (
         "teacher@riverside.example",
         "carer@northshire.example",
@@ -68,7 +68,7 @@ def test_each_persona_home_and_a_child_page_are_accessible(page):
 
 
 def test_adding_a_child_with_mistakes_then_mending_them(page):
-    call_command("seed_demo", force=True)
+    seed_demo()
     sign_in(page, "head@northshire.example", DEMO_PASSWORD)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="All children").click()
     page.get_by_role("link", name="Add a child").click()

@@ -1,7 +1,6 @@
 from io import BytesIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -11,6 +10,7 @@ from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from peps import demo
 from reporting.periods import year_label
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.demo_data import seed_demo
 from tests.peps.pdf import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +27,7 @@ def _ratings(page) -> dict[str, list[int]]:
 
 
 def test_the_head_reads_the_dashboard_follows_a_figure_to_a_child_and_downloads_the_report(page):
-    call_command("seed_demo", force=True)
+    seed_demo()
     # Jayden (year 11) has two signed-off terms; his school has started this term's PEP.
     child = Child.objects.get(legal_first_name="Jayden", legal_last_name="Hughes")
     pep = child.peps.exclude(state="signed_off").get()

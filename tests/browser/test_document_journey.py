@@ -5,12 +5,12 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from children.models import Child
 from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from peps.models import Pep
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.demo_data import seed_demo
 from tests.peps.pdf import pdf_catalog, pdf_pages, pdf_text, pdf_xmp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +27,7 @@ def _download(page, link) -> bytes:
 
 
 def test_a_carer_downloads_the_copy_the_virtual_school_signed_off(page):
-    call_command("seed_demo", force=True)
+    seed_demo()
     child = Child.objects.get(legal_first_name="Reggie", legal_last_name="Roberts")
     # The newest of Reggie's signed-off PEPs (the demo gives him two terms before this one).
     pep = child.peps.filter(state=Pep.State.SIGNED_OFF).order_by("-version").first()
@@ -74,7 +74,7 @@ def test_a_carer_downloads_the_copy_the_virtual_school_signed_off(page):
 
 
 def test_a_copy_still_being_made_says_so(page):
-    call_command("seed_demo", force=True)
+    seed_demo()
     child = Child.objects.get(legal_first_name="Reggie", legal_last_name="Roberts")
     pep = child.peps.filter(state=Pep.State.SIGNED_OFF).order_by("-version").first()
     type(pep.signed_off_copy).objects.filter(pk=pep.signed_off_copy.pk).update(
@@ -104,7 +104,7 @@ def test_a_copy_still_being_made_says_so(page):
 
 
 def test_a_designated_teacher_prints_a_draft_and_a_blank_form(page):
-    call_command("seed_demo", force=True)
+    seed_demo()
     child = Child.objects.get(legal_first_name="Maya", legal_last_name="Jones")
     sign_in(page, TEACHER, DEMO_PASSWORD)
     page.get_by_role("link", name="PEP for Maya Jones").click()

@@ -1,19 +1,19 @@
 """The designated teacher asks for PP+, the Virtual School approves it, the report shows it."""
 
 import pytest
-from django.core.management import call_command
 
 from children.models import Child
 from funding.models import PpPlusRequest
 from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from peps import demo, workflow
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.demo_data import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_pp_plus_request_from_target_to_report(page):
-    call_command("seed_demo", force=True)
+    seed_demo()
     child = Child.objects.get(legal_first_name="Zara", legal_last_name="Davies")
     pep = child.peps.exclude(state="signed_off").get()  # after the demo's two signed-off terms
     teacher = child.enrolments.get(end_date__isnull=True).school.staff.get()

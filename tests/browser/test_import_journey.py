@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from children.models import Child
 from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.demo_data import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +30,7 @@ def _upload_demo_files(page) -> None:
 
 
 def test_an_officer_imports_the_demo_return_and_a_second_import_changes_nothing(page):
-    call_command("seed_demo", force=True)
+    seed_demo()
     before = Child.objects.count()
     sign_in(page, "officer@northshire.example", DEMO_PASSWORD)
 

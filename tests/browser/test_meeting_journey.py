@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
 
 from children.models import Child
@@ -13,12 +12,13 @@ from meetings.models import Meeting
 from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from peps.clock.calendar import SchoolCalendar
 from tests.browser.conftest import assert_accessible, fill_date, sign_in
+from tests.demo_data import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_social_worker_arranges_and_changes_a_meeting(page):
-    call_command("seed_demo", force=True)
+    seed_demo()
     mail.outbox.clear()
     child = Child.objects.get(legal_first_name="Isla", legal_last_name="Brown")
     social_worker = child.allocations.get(end_date__isnull=True).social_worker

@@ -2,7 +2,6 @@
 again without seeing the first ratings, and the head reads the agreement and disagreements."""
 
 import pytest
-from django.core.management import call_command
 
 from accounts.models import User
 from funding import services as funding_services
@@ -11,6 +10,7 @@ from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from peps import demo, workflow
 from peps.models import Pep
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.demo_data import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,7 @@ def _rate(page, *, first_choice: str):
 
 
 def test_the_head_draws_a_sample_an_officer_rates_it_blind_and_the_head_reads_the_result(page):
-    call_command("seed_demo", force=True)
+    seed_demo()
     head = User.objects.get(email=HEAD)
     # The demo's officer signed off three PEPs; the head signs off one more, so that each has
     # PEPs in the sample and each is the other's second rater. Its PP+ is decided first, as

@@ -1,7 +1,6 @@
 """The sign-off cycle in the browser, by the three people who share it."""
 
 import pytest
-from django.core.management import call_command
 
 from children.models import Child
 from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
@@ -9,6 +8,7 @@ from peps import demo
 from peps.models import Pep
 from peps.progress import pep_progress
 from tests.browser.conftest import assert_accessible, fill_date, sign_in
+from tests.demo_data import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +33,7 @@ def _open_pep(page, name):
 
 
 def test_teacher_social_worker_and_virtual_school_take_a_pep_to_sign_off(page):
-    call_command("seed_demo", force=True)
+    seed_demo()
     child = Child.objects.get(legal_first_name="Zara", legal_last_name="Davies")
     pep = child.peps.exclude(state="signed_off").get()  # after the demo's two signed-off terms
     social_worker = child.allocations.get(end_date__isnull=True).social_worker

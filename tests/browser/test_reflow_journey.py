@@ -2,11 +2,11 @@
 a wide table scrolls inside its own region, which a keyboard can reach (GOV.UK's pattern)."""
 
 import pytest
-from django.core.management import call_command
 
 from children.models import Child
 from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.demo_data import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,7 @@ def _fits(page) -> None:
 
 
 def test_the_virtual_schools_pages_reflow_at_320_pixels(page):
-    call_command("seed_demo", force=True)
+    seed_demo()
     maya = Child.objects.get(legal_first_name="Maya", legal_last_name="Jones")
     page.set_viewport_size(NARROW)
     sign_in(page, "officer@northshire.example", DEMO_PASSWORD)

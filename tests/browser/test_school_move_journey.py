@@ -1,12 +1,12 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from children.models import Child, PlannedSchoolMove
 from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import assert_accessible, fill_date, sign_in
+from tests.demo_data import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_school_move_restarts_the_clock_on_every_page_and_a_planned_one_waits(
     page, page_without_javascript
 ):
-    call_command("seed_demo", force=True)
+    seed_demo()
     child = Child.objects.get(legal_first_name="Zara", legal_last_name="Davies")
     pep = child.peps.exclude(state="signed_off").get()
     was_due = pep.due_date

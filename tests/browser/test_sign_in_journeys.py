@@ -1,8 +1,8 @@
 import pytest
-from django.core.management import call_command
 
 from pep_portal.management.commands.seed_demo import DEMO_PASSWORD, PEOPLE
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.demo_data import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ HOME_HEADINGS = {
 
 
 def test_each_demo_role_signs_in_to_an_accessible_home_page_and_signs_out(page):
-    call_command("seed_demo", force=True)
+    seed_demo()
     page.goto("/account/sign-in/")
     assert_accessible(page)
     for email, name, role, *_ in PEOPLE:
@@ -48,7 +48,7 @@ def test_each_error_summary_link_moves_focus_to_its_field(page, db):
 
 
 def test_wrong_password_and_lockout_messages_are_accessible(page, settings):
-    call_command("seed_demo", force=True)
+    seed_demo()
     email = PEOPLE[0][0]
     sign_in(page, email, "not-the-password")
     assert (
@@ -62,7 +62,7 @@ def test_wrong_password_and_lockout_messages_are_accessible(page, settings):
 
 
 def test_sign_in_works_without_javascript(page_without_javascript):
-    call_command("seed_demo", force=True)
+    seed_demo()
     page = page_without_javascript
     sign_in(page, PEOPLE[0][0], DEMO_PASSWORD)
     assert page.get_by_role("heading", level=1).inner_text() == "My caseload"

@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from children.models import Child
 from pep_portal.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.demo_data import seed_demo
 from voice.demo import DEMO_CODE
 from voice.models import CarerViews, ChildViews
 
@@ -25,7 +25,7 @@ def _shot(page, name):
 
 
 def test_the_child_and_the_carer_give_their_views_and_the_adults_read_them(page):
-    call_command("seed_demo", force=True)
+    seed_demo()
     ethan = Child.objects.get(legal_first_name="Ethan", legal_last_name="Walker")
     ethan_pep = ethan.peps.exclude(state="signed_off").get()
     maya = Child.objects.get(legal_first_name="Maya", legal_last_name="Jones")

@@ -22,8 +22,7 @@ def test_seed_demo_makes_every_role_and_at_least_20_children(db, capsys):
     assert Term.objects.values("academic_year").distinct().count() == 3  # last year's too
 
 
-def test_seed_demo_gives_its_children_three_terms_of_history(db):
-    call_command("seed_demo", force=True)
+def test_seed_demo_gives_its_children_three_terms_of_history(demo_data):
     today = timezone.localdate()
     with_history = 0
     for child in Child.objects.all():
@@ -65,14 +64,13 @@ def test_seed_demo_refuses_without_debug(db, settings):
     assert not User.objects.exists()
 
 
-def test_the_readme_describes_the_demo_as_it_is_seeded(db):
+def test_the_readme_describes_the_demo_as_it_is_seeded(demo_data):
     """The counts the README states about the demo are the demo's."""
     from pathlib import Path
 
     from children.models import Placement
     from meetings.models import Meeting
 
-    call_command("seed_demo", force=True)
     readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
     assert "two Virtual Schools" in readme and VirtualSchool.objects.count() == 2
     assert "four schools" in readme and School.objects.count() == 4
@@ -94,12 +92,11 @@ def test_the_readme_describes_the_demo_as_it_is_seeded(db):
     assert 6 <= days <= 12
 
 
-def test_the_demo_is_dated_from_the_day_it_is_seeded(db):
+def test_the_demo_is_dated_from_the_day_it_is_seeded(demo_data):
     """Some PEPs due within days, real facts: young children with foster carers who have
     accounts, schools of the child's phase, each council's own ids."""
     from children.models import Placement
 
-    call_command("seed_demo", force=True)
     today = timezone.localdate()
     due_soon = [
         pep for pep in Pep.objects.exclude(state=Pep.State.SIGNED_OFF).filter(
