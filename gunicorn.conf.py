@@ -7,8 +7,14 @@ user agent. The logger class removes query strings from every atom and from the 
 so a changed format cannot bring them back."""
 
 import gc
+import os
 
 from pep_portal.observability import gunicorn_logger_class
+
+# Web pages' queries run on one core each (see DATABASES in pep_portal/settings.py); the jobs
+# keep PostgreSQL's parallel plans for their long scans.
+if not os.environ.get("DATABASE_PARALLEL_WORKERS_PER_QUERY"):  # unset or left empty
+    os.environ["DATABASE_PARALLEL_WORKERS_PER_QUERY"] = "0"
 
 bind = "0.0.0.0:8000"
 workers = 3

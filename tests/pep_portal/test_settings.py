@@ -158,3 +158,23 @@ def test_the_database_session_has_jit_off_where_postgresql_has_jit():
             assert "OPTIONS" not in settings.DATABASES["default"] or (
                 "options" not in settings.DATABASES["default"]["OPTIONS"]
             )
+
+
+def test_the_web_process_keeps_each_query_on_one_core():
+    env = {**PRODUCTION, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused"}
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    jobs = manage("shell", "-c", show, env=env)
+    web = manage("shell", "-c", show, env={**env, "DATABASE_PARALLEL_WORKERS_PER_QUERY": "0"})
+    assert jobs.returncode == 0 and web.returncode == 0, jobs.stderr + web.stderr
+    assert "max_parallel_workers_per_gather" not in jobs.stdout
+    assert "-c jit=off -c max_parallel_workers_per_gather=0" in web.stdout
+    # gunicorn.conf.py sets it for the web process, even where the environment left it empty.
+    name = "DATABASE_PARALLEL_WORKERS_PER_QUERY"
+    script = (
+        f"import os, runpy; os.environ['{name}'] = ''; runpy.run_path('gunicorn.conf.py'); "
+        f"print(os.environ['{name}'])"
+    )
+    config = subprocess.run(  # noqa: S603 - our own config file
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert config.stdout.strip() == "0", config.stderr
