@@ -240,7 +240,21 @@ class ChildFilters:
 
 
 def children_of_virtual_school(*, user: User, filters: ChildFilters) -> QuerySet[Child]:
-    """The Virtual School's list: its children, searched and filtered."""
+    """The Virtual School's list: its children, searched and filtered, with what a row shows."""
+    children = virtual_school_children_matching(user=user, filters=filters)
+    # The Virtual School's list also says where each child lives (one more query).
+    return with_current_details(children).prefetch_related(
+        Prefetch(
+            "placements",
+            queryset=Placement.objects.filter(end_date__isnull=True),
+            to_attr="current_placements",
+        )
+    )
+
+
+def virtual_school_children_matching(*, user: User, filters: ChildFilters) -> QuerySet[Child]:
+    """The Virtual School's children that the list's search and filters keep (the dashboard
+    counts these)."""
     children = children_visible_to(user=user).filter(virtual_school=user.virtual_school_id)
     for term in filters.search.split()[:5]:  # a name, a UPN or an ID needs no more words
         children = children.filter(
@@ -268,14 +282,7 @@ def children_of_virtual_school(*, user: User, filters: ChildFilters) -> QuerySet
     for key, value in filters.extra.items():
         if value and key in LIST_FILTERS:
             children = children.filter(LIST_FILTERS[key].condition(value, user, filters.extra))
-    # The Virtual School's list also says where each child lives (one more query).
-    return with_current_details(children).prefetch_related(
-        Prefetch(
-            "placements",
-            queryset=Placement.objects.filter(end_date__isnull=True),
-            to_attr="current_placements",
-        )
-    )
+    return children
 
 
 def schools_attended_by_children_of(virtual_school_id: int) -> QuerySet[School]:

@@ -1,8 +1,9 @@
 """The Virtual School dashboard's figures, as database aggregates in a fixed number of queries.
 
-The cohort is the Virtual School's list with the dashboard's filters (`children_of_virtual_school`,
-the same function the list uses), and each count is of the children meeting one of
-`conditions.FIGURES`, so every figure links to the list showing exactly those children.
+The cohort is the Virtual School's list with the dashboard's filters
+(`virtual_school_children_matching`, which the list is made from), and each count is of the
+children meeting one of `conditions.FIGURES`, so every figure links to the list showing exactly
+those children.
 """
 
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from children.selectors import (
     KEY_STAGES,
     ChildFilters,
     born_in_year_group,
-    children_of_virtual_school,
+    virtual_school_children_matching,
 )
 from funding.models import Payment, PpPlusRequest
 from funding.services import financial_year_of
@@ -86,9 +87,9 @@ class Dashboard:
         return year_label(self.academic_year) if self.academic_year is not None else ""
 
 
-def _list_link(values: dict[str, str], **more) -> str:
+def _list_link(values: dict[str, str], list_url: str = "", **more) -> str:
     query = {k: v for k, v in {**values, **more}.items() if v not in (None, "")}
-    return reverse("children:virtual_school_children") + "?" + urlencode(query)
+    return (list_url or reverse("children:virtual_school_children")) + "?" + urlencode(query)
 
 
 def child_filters(values: dict[str, str]) -> ChildFilters:
@@ -114,7 +115,7 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
     # The cohort's ids are read once (who may see which child is the costly part) and every
     # figure's query filters by them.
     ids = list(
-        children_of_virtual_school(user=user, filters=child_filters(values))
+        virtual_school_children_matching(user=user, filters=child_filters(values))
         .order_by()
         .values_list("pk", flat=True)
     )
@@ -159,7 +160,8 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
     )
     counts |= peps | {f"figure_{key}": typed[f"figure_{key}"] for key in RECORD_CONDITIONS}
     total = counts["total"]
-    link = lambda **more: _list_link(values, **more)  # noqa: E731
+    list_url = reverse("children:virtual_school_children")
+    link = lambda **more: _list_link(values, list_url, **more)  # noqa: E731
     board.cohort = Count_("Children in care during the term", total, link=link())
     board.key_stages = [
         Count_(name, counts[f"stage_{i}"], total, link(key_stage=name))
@@ -207,8 +209,9 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
 def _ratings(user, values, terms, term, today) -> list[tuple[Term, list[Count_]]]:
     """Quality ratings of each term of the academic year: signed-off PEPs by overall rating."""
     year_terms = [t for t in terms if t.academic_year == term.academic_year]
+    list_url = reverse("children:virtual_school_children")
     others = {**values, "term": ""}
-    children = children_of_virtual_school(user=user, filters=child_filters(others)).order_by()
+    children = virtual_school_children_matching(user=user, filters=child_filters(others))
     # One pass over the year's signed-off PEPs (the latest of each child's for its term), where
     # a count per term and rating read the term's PEPs once for each.
     counts = {
@@ -226,7 +229,7 @@ def _ratings(user, values, terms, term, today) -> list[tuple[Term, list[Count_]]
                 Count_(
                     label,
                     counts.get((t.pk, rating), 0),
-                    link=_list_link(values, term=str(t.pk), qa_rating=rating),
+                    link=_list_link(values, list_url, term=str(t.pk), qa_rating=rating),
                 )
                 for rating, label in Pep.Rating.choices
             ],
