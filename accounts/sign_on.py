@@ -6,6 +6,7 @@ Authlib before any claim is read. Then the person must already have an active ac
 that email, at a domain that this provider is configured for: no account is ever created.
 """
 
+import hashlib
 import logging
 
 from authlib.integrations.base_client import OAuthError
@@ -35,8 +36,13 @@ def sign_on_for_email(email: str) -> SingleSignOn | None:
 
 
 def _client(sign_on: SingleSignOn):
-    """One Authlib client per provider configuration (rebuilt when it is changed)."""
-    name = f"vs{sign_on.virtual_school_id}-{int(sign_on.updated_at.timestamp())}"
+    """One Authlib client per provider configuration: named by what it is configured with, so
+    that any change makes a new one (a name from the time of the change kept the old client
+    when the configuration changed twice within a second)."""
+    configured = "\n".join(
+        [str(sign_on.virtual_school_id), sign_on.issuer, sign_on.client_id, sign_on.client_secret]
+    )
+    name = f"vs{sign_on.virtual_school_id}-{hashlib.sha256(configured.encode()).hexdigest()[:16]}"
     client = _oauth.create_client(name)
     if client is None:
         client = _oauth.register(

@@ -209,3 +209,18 @@ def test_after_the_session_ended_the_council_sign_in_returns_to_the_kept_form(
     html = client.get(section).content.decode()
     assert typed in html and "it has not been saved yet" in html
     assert not SectionAnswer.objects.filter(pep=pep).exists()
+
+
+def test_a_configuration_changed_twice_in_a_second_gets_its_new_client(virtual_school):
+    """The client is named by what it is configured with, not by when that changed."""
+    from accounts.sign_on import _client
+
+    with time_machine.travel(timezone.now(), tick=False):
+        sign_on = SingleSignOn.objects.create(
+            virtual_school=virtual_school, issuer="https://id.example", client_id="first",
+            client_secret="s1", email_domains="northshire.gov.uk",
+        )  # fmt: skip
+        assert _client(sign_on).client_id == "first"
+        sign_on.client_id, sign_on.client_secret = "second", "s2"
+        sign_on.save()
+        assert _client(SingleSignOn.objects.get(pk=sign_on.pk)).client_id == "second"
