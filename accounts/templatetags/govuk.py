@@ -40,6 +40,12 @@ def pounds(value) -> str:
 
 
 @register.filter
+def number(value) -> str:
+    """A count as people read it: 1,855."""
+    return f"{value:,}" if isinstance(value, int) else value
+
+
+@register.filter
 def long_date(value) -> str:
     """A date, or a date kept as ISO text in an answer, as people read it: 30 November 2026."""
     return formats.long_date(value)
