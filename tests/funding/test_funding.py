@@ -404,6 +404,9 @@ def test_the_report_lists_the_newest_unpaid_requests_the_person_may_see(
     html = client.get(reverse("funding:report")).content.decode()
     unpaid = html.split("record payments</h2>")[1]
     assert "The newest 2 of 3 requests not paid in full." in unpaid
+    from accounts.templatetags.govuk import number
+
+    assert (number(3646), number(7), number("")) == ("3,646", "7", "")
     assert unpaid.index("Newest") < unpaid.index("Next")
     for absent in ("Hidden", "Oldest", "Paid", "Central", "Pending"):
         assert absent not in unpaid, absent
