@@ -95,9 +95,9 @@ def _private_storage(settings, tmp_path):
 
 @pytest.fixture
 def demo_data(db):
-    """The demo as `seed_demo` makes it: seeded once in a run, then copied back
-    (tests/demo_data.py). The content types' cache is emptied after, since the demo's rows
-    go with the test's transaction."""
+    """The demo as `seed_demo` makes it (tests/demo_data.py: copied back when a browser
+    journey kept it earlier in the run). The content types' cache is emptied after, since the
+    demo's rows go with the test's transaction."""
     from django.contrib.contenttypes.models import ContentType
 
     from tests.demo_data import seed_demo

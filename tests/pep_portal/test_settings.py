@@ -163,7 +163,8 @@ def test_the_database_session_has_jit_off_where_postgresql_has_jit():
 def test_the_web_process_keeps_each_query_on_one_core():
     env = {**PRODUCTION, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused"}
     show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
-    jobs = manage("shell", "-c", show, env=env)
+    # (Another test may have loaded gunicorn.conf.py into this process's environment.)
+    jobs = manage("shell", "-c", show, env={**env, "DATABASE_PARALLEL_WORKERS_PER_QUERY": ""})
     web = manage("shell", "-c", show, env={**env, "DATABASE_PARALLEL_WORKERS_PER_QUERY": "0"})
     assert jobs.returncode == 0 and web.returncode == 0, jobs.stderr + web.stderr
     assert "max_parallel_workers_per_gather" not in jobs.stdout
