@@ -11,10 +11,11 @@ import os
 
 from pep_portal.observability import gunicorn_logger_class
 
-# Web pages' queries run on one core each (see DATABASES in pep_portal/settings.py); the jobs
-# keep PostgreSQL's parallel plans for their long scans.
-if not os.environ.get("DATABASE_PARALLEL_WORKERS_PER_QUERY"):  # unset or left empty
-    os.environ["DATABASE_PARALLEL_WORKERS_PER_QUERY"] = "0"
+# Web pages' queries without JIT compiling and on one core each (see DATABASES in
+# pep_portal/settings.py); the worker and beat keep the server's settings for their long scans.
+for _name, _value in (("DATABASE_JIT", "off"), ("DATABASE_PARALLEL_WORKERS_PER_QUERY", "0")):
+    if not os.environ.get(_name):  # unset or left empty
+        os.environ[_name] = _value
 
 bind = "0.0.0.0:8000"
 workers = 3

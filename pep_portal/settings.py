@@ -147,18 +147,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# PostgreSQL's JIT compiler is for long analytic queries: on a page's queries over a council's
-# few thousand children it adds 20-30 ms of compiling to a query that runs in 15, whenever
-# the planner's estimate crosses jit_above_cost. The web and the jobs switch it off for
-# their own sessions, whatever the server's setting. The web process (gunicorn.conf.py) also
-# keeps each query on one core: a page's query split across workers took longer (25 against
-# 19 ms for the PP+ report's) and took the cores the other web workers serve pages on.
+# Two of PostgreSQL's settings for the app's own sessions, which gunicorn.conf.py sets for the
+# web process (the worker and beat keep the server's). JIT compiling is for long analytic
+# queries: on a page's query over a council's few thousand children it added 24 ms of
+# compiling to an 18 ms query whenever an estimate crossed jit_above_cost. A page's query split
+# across parallel workers took longer (25 against 19 ms for the PP+ report's) and took the
+# cores the other web workers serve pages on. The daily job's long scans gain from both.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    _session = ["-c jit=off"]
+    _session = []
+    if env("DATABASE_JIT"):
+        _session.append(f"-c jit={'on' if env_bool('DATABASE_JIT', True) else 'off'}")
     if env("DATABASE_PARALLEL_WORKERS_PER_QUERY"):
         workers = env_int("DATABASE_PARALLEL_WORKERS_PER_QUERY", 0)
         _session.append(f"-c max_parallel_workers_per_gather={workers}")
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(_session)
+    if _session:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(_session)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -4,9 +4,11 @@ printed, are not logged."""
 
 import logging
 import logging.config
+import os
 import runpy
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -53,7 +55,8 @@ def test_the_json_lines_keep_none_either(project_logging, settings):
 def _gunicorn_logger():
     from gunicorn.config import Config
 
-    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    with mock.patch.dict(os.environ):  # what it sets for the web process stays there
+        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     cfg = Config()
     for name in ("accesslog", "access_log_format", "logger_class", "bind", "workers"):
         cfg.set(name, conf[name])

@@ -5,7 +5,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.db import connection
 
@@ -137,45 +136,43 @@ def test_a_killed_workers_task_comes_back_within_minutes(settings):
     assert send_digest.retry_backoff_max < app.conf.broker_transport_options["visibility_timeout"]
 
 
-def test_postgresql_sessions_run_without_the_jit_compiler():
-    result = manage(
-        "shell",
-        "-c",
-        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])",
-        env={**PRODUCTION, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused"},
-    )
-    assert result.returncode == 0, result.stderr
-    assert "-c jit=off" in result.stdout
-
-
-@pytest.mark.django_db
-def test_the_database_session_has_jit_off_where_postgresql_has_jit():
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW jit")
-            assert cursor.fetchone()[0] == "off"
-        else:
-            assert "OPTIONS" not in settings.DATABASES["default"] or (
-                "options" not in settings.DATABASES["default"]["OPTIONS"]
-            )
-
-
-def test_the_web_process_keeps_each_query_on_one_core():
+def test_the_web_process_runs_without_jit_and_on_one_core_and_the_jobs_as_the_server_says():
     env = {**PRODUCTION, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused"}
     show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
-    # (Another test may have loaded gunicorn.conf.py into this process's environment.)
-    jobs = manage("shell", "-c", show, env={**env, "DATABASE_PARALLEL_WORKERS_PER_QUERY": ""})
-    web = manage("shell", "-c", show, env={**env, "DATABASE_PARALLEL_WORKERS_PER_QUERY": "0"})
+    unset = {"DATABASE_JIT": "", "DATABASE_PARALLEL_WORKERS_PER_QUERY": ""}
+    jobs = manage("shell", "-c", show, env={**env, **unset})
+    web = manage(
+        "shell", "-c", show,
+        env={**env, "DATABASE_JIT": "off", "DATABASE_PARALLEL_WORKERS_PER_QUERY": "0"},
+    )  # fmt: skip
     assert jobs.returncode == 0 and web.returncode == 0, jobs.stderr + web.stderr
-    assert "max_parallel_workers_per_gather" not in jobs.stdout
+    assert "jit" not in jobs.stdout and "max_parallel" not in jobs.stdout
     assert "-c jit=off -c max_parallel_workers_per_gather=0" in web.stdout
-    # gunicorn.conf.py sets it for the web process, even where the environment left it empty.
-    name = "DATABASE_PARALLEL_WORKERS_PER_QUERY"
+    # gunicorn.conf.py sets both for the web process, even where the environment left them
+    # empty (as .env.example does).
     script = (
-        f"import os, runpy; os.environ['{name}'] = ''; runpy.run_path('gunicorn.conf.py'); "
-        f"print(os.environ['{name}'])"
+        "import os, runpy; os.environ['DATABASE_JIT'] = ''; runpy.run_path('gunicorn.conf.py'); "
+        "print(os.environ['DATABASE_JIT'], os.environ['DATABASE_PARALLEL_WORKERS_PER_QUERY'])"
     )
     config = subprocess.run(  # noqa: S603 - our own config file
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
-    assert config.stdout.strip() == "0", config.stderr
+    assert config.stdout.split() == ["off", "0"], config.stderr
+
+
+def test_postgresql_is_given_the_web_processs_settings():
+    if connection.vendor != "postgresql":
+        assert "options" not in settings.DATABASES["default"].get("OPTIONS", {})
+        return
+    show = (
+        "from django.db import connection; cursor = connection.cursor(); "
+        "cursor.execute('SHOW jit'); print(cursor.fetchone()[0]); "
+        "cursor.execute('SHOW max_parallel_workers_per_gather'); print(cursor.fetchone()[0])"
+    )
+    result = manage(
+        "shell", "-c", show,
+        env={"DEBUG": "true", "DATABASE_URL": os.environ["DATABASE_URL"], "DATABASE_JIT": "off",
+             "DATABASE_PARALLEL_WORKERS_PER_QUERY": "0"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["off", "0"]
