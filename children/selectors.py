@@ -30,6 +30,14 @@ def children_visible_to(*, user: User) -> QuerySet[Child]:
     return children_with_permission(user=user, codename=VIEW)
 
 
+def visible_among(*, user: User, child_ids) -> set[int]:
+    """Which of these children the person may see. For lists found first by an index of their
+    own (copies owed, unpaid requests), where one query starting from the access rows would
+    walk every row of every child the person can see."""
+    visible = children_visible_to(user=user).filter(pk__in_array=set(child_ids))
+    return set(visible.values_list("pk", flat=True))
+
+
 def child_get_for_user(*, user: User, child_id: int, to_change: bool = False) -> Child:
     """The child, if this person may see them: 404 if not (existence is not revealed), 403 if
     they may see but `to_change` and they may not change the record."""

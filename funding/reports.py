@@ -14,7 +14,7 @@ from django.db.models import Count, F, Q, Sum
 from accounts.models import School, VirtualSchool
 from children.models import Child
 from children.school_year import academic_year_of
-from children.selectors import children_visible_to
+from children.selectors import visible_among
 from peps.models import Term
 
 from .models import Payment, PpPlusRequest
@@ -82,11 +82,7 @@ def unpaid_visible_to(user) -> tuple[list[PpPlusRequest], int]:
     the planner, which cannot know how many children the access rows hold, starts from them
     and joins and sorts every unpaid request before keeping a hundred."""
     rows = list(unpaid_requests(user.virtual_school_id).values_list("pk", "child_id"))
-    allowed = set(
-        children_visible_to(user=user)
-        .filter(pk__in_array={child for _, child in rows})
-        .values_list("pk", flat=True)
-    )
+    allowed = visible_among(user=user, child_ids=(child for _, child in rows))
     visible = [pk for pk, child in rows if child in allowed]
     shown = (
         PpPlusRequest.objects.filter(pk__in=visible[:UNPAID_SHOWN])

@@ -13,6 +13,7 @@ from children.selectors import (
     children_of_virtual_school,
     children_placed_with,
     children_visible_to,
+    visible_among,
 )
 
 from .models import Pep, Reminder, SignedOffCopy
@@ -63,11 +64,7 @@ def copies_owed(*, user: User) -> QuerySet[SignedOffCopy]:
             pep__child__virtual_school=user.virtual_school_id,
         ).values_list("pk", "pep__child_id")
     )
-    allowed = set(
-        children_visible_to(user=user)
-        .filter(pk__in=set(owed.values()))
-        .values_list("pk", flat=True)
-    )
+    allowed = visible_among(user=user, child_ids=owed.values())
     return (
         SignedOffCopy.objects.filter(pk__in=[pk for pk, child in owed.items() if child in allowed])
         .select_related("pep__child", "pep__term")
