@@ -35,6 +35,7 @@ from .models import (
     Placement,
     SocialWorkerAllocation,
 )
+from .signals import children_changed_in_bulk
 
 VIEW = "view_child"
 CHANGE = "change_child"
@@ -228,13 +229,16 @@ def access_sync_children(*, child_ids, today: date | None = None) -> int:
     ]
     ChildUserObjectPermission.objects.bulk_create(new_users, batch_size=1000)
     ChildGroupObjectPermission.objects.bulk_create(new_groups, batch_size=1000)
-    return (
+    written = (
         len(remove_users)
         + len(remove_groups)
         + len(update_users)
         + len(new_users)
         + len(new_groups)
     )
+    if written:
+        children_changed_in_bulk.send(sender=Child, child_ids=child_ids)
+    return written
 
 
 def access_rebuild_all() -> AccessChanges:
@@ -265,6 +269,8 @@ def access_remove_expired(*, today: date | None = None) -> int:
     """Delete rows of grants that have expired (readers already ignore them)."""
     today = today or timezone.localdate()
     deleted, _ = ChildUserObjectPermission.objects.filter(expires_on__lt=today).delete()
+    if deleted:
+        children_changed_in_bulk.send(sender=Child, child_ids=None)
     return deleted
 
 

@@ -313,6 +313,9 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The dashboard's figures are kept in that shared cache until something they count changes, and
+# never longer than this (reporting/cached.py); with no shared cache they are counted each time.
+DASHBOARD_FIGURES_SECONDS = env_int("DASHBOARD_FIGURES_MINUTES", 10) * 60 if REDIS_URL else 0
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

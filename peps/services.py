@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.services import audit_changes, audit_record
 from children.models import Child
+from children.signals import children_changed_in_bulk
 
 from .clock.deadlines import due_for_pep
 from .education import education_record_sync, section_problems
@@ -369,6 +370,7 @@ def pep_refresh_due(*, pep: Pep) -> Pep:
                 social_care_due_date=social_care.day,
                 social_care_due_reason=social_care.reason,
             )
+            children_changed_in_bulk.send(sender=Pep, child_ids=[pep.child_id])
             pep.due_date, pep.due_reason = due.day, due.reason
             pep.social_care_due_date = social_care.day
             pep.social_care_due_reason = social_care.reason

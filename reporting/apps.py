@@ -10,6 +10,8 @@ class ReportingConfig(AppConfig):
     verbose_name = "Reporting"
 
     def ready(self) -> None:
+        from .cached import connect
         from .filters import register_list_filters
 
         register_list_filters()
+        connect()

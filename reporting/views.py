@@ -27,6 +27,7 @@ from peps.selectors import pep_get_for_user
 from . import moderation as moderation_rules
 from . import services
 from .annual import SMALL_COUNT, annual_report
+from .cached import kept_figures
 from .changes import pep_changes
 from .exports import annual_report_pdf, annual_report_xlsx
 from .figures import dashboard as dashboard_figures
@@ -45,8 +46,15 @@ def dashboard(request):
         social_workers=social_workers_of(user.virtual_school_id),
     )
     values = form.values() if request.GET else {}
-    board = dashboard_figures(user=user, values=values, today=timezone.localdate())
-    return render(request, "reporting/dashboard.html", {"form": form, "board": board})
+    today = timezone.localdate()
+    board, counted_at = kept_figures(
+        virtual_school_id=user.virtual_school_id, user_id=user.pk, values=values, today=today,
+        count=lambda: dashboard_figures(user=user, values=values, today=today),
+    )  # fmt: skip
+    return render(
+        request, "reporting/dashboard.html",
+        {"form": form, "board": board, "counted_at": counted_at},
+    )  # fmt: skip
 
 
 def _annual(request):

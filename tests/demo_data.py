@@ -18,6 +18,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from children.models import Child
+from children.signals import children_changed_in_bulk
+
 _rows: dict[str, bytes] = {}
 _files: list[Path] = []  # the folder the first seeding's private storage was copied to
 
@@ -71,6 +74,8 @@ def _restore() -> None:
             last = f"SELECT last_value FROM {_quoted(sequence)}"  # noqa: S608
             cursor.execute(f"SELECT setval(%s, GREATEST(({highest}), ({last})))", [sequence])
     ContentType.objects.clear_cache()
+    # The rows came back by COPY, which no model signal reports.
+    children_changed_in_bulk.send(sender=Child, child_ids=None)
     shutil.copytree(_files[0], Path(settings.PRIVATE_STORAGE_ROOT), dirs_exist_ok=True)
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import Role, SchoolMembership, User, VirtualSchool
 from children.models import Enrolment, SocialWorkerAllocation
 from children.services import planned_school_moves_apply
+from children.signals import children_changed_in_bulk
 
 from .. import tasks
 from ..models import Digest, Pep, PepSettings, Reminder, ReminderPreference, SectionAnswer
@@ -77,12 +78,15 @@ def _run_for_virtual_school(virtual_school, *, today, report, batch_size, by_ema
     )
     context = _Context(today, settings, calendar, officers, heads, by_email)
     last_pk = 0
+    dates_changed = report.due_dates_changed
     while batch := list(open_peps.filter(pk__gt=last_pk)[:batch_size]):
         last_pk = batch[-1].pk
         report.batches += 1
         report.peps += len(batch)
         with transaction.atomic():
             _run_batch(batch, context, report)
+    if report.due_dates_changed != dates_changed:
+        children_changed_in_bulk.send(sender=Pep, virtual_school_ids=[virtual_school.pk])
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from children.selectors import ChildFilters, children_of_virtual_school
+from reporting.cached import figures_changed
 from reporting.figures import dashboard
 from tests.reporting.conftest import make_children
 
@@ -103,6 +104,7 @@ def test_the_dashboard_costs_the_same_queries_at_two_sizes(
     client.force_login(world.vs_officer)
     make_children(world, 2, django_capture_on_commit_callbacks)
     client.get(URL)  # warm the session and the permission caches
+    figures_changed([world.vs_officer.virtual_school_id])  # counted again, not read as kept
     with django_assert_max_num_queries(18) as small:
         client.get(URL)
     make_children(world, 7, django_capture_on_commit_callbacks)

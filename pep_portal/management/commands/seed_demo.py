@@ -26,6 +26,7 @@ from children.services import (
     enrolment_start,
     placement_start,
 )
+from children.signals import children_changed_in_bulk
 from children.upn import upn_check_letter
 from funding.services import (
     funding_policy_set,
@@ -223,6 +224,8 @@ class Command(BaseCommand):
             run_daily_reminders()
             # Signed-off copies still owed (a demo database made before copies were kept).
             signed_off_copies_retry(older_than=timedelta(0))
+        # The demo's dates were set with bulk updates, which no model signal reports.
+        children_changed_in_bulk.send(sender=Child, child_ids=None)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"{len(children)} children, {len(schools)} schools.")
         self.stdout.write(f"Sign in at /account/sign-in/ with password: {DEMO_PASSWORD}")
