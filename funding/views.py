@@ -17,6 +17,7 @@ from accounts.models import VIRTUAL_SCHOOL_STAFF, Role
 from audit.services import audit_record
 from children.school_year import academic_year_of
 from children.selectors import children_visible_to
+from pep_portal.kept import kept
 from pep_portal.kept_posts import keeps_post_after_sign_out, kept_post
 from pep_portal.pagination import paged_lists
 from pep_portal.spreadsheets import Sheet, csv_response, xlsx_response
@@ -172,12 +173,21 @@ def _financial_year(request) -> int:
 @role_required(*VIRTUAL_SCHOOL_STAFF)
 def report(request):
     year = _financial_year(request)
-    figures = reports.funding_report(
-        virtual_school=request.user.virtual_school, financial_year=year, today=timezone.localdate()
+    user, today = request.user, timezone.localdate()
+
+    def count():
+        figures = reports.funding_report(
+            virtual_school=user.virtual_school, financial_year=year, today=today
+        )
+        return figures, *reports.unpaid_visible_to(user)
+
+    # Kept until a request, payment, policy, child or term of the Virtual School changes.
+    (figures, unpaid, unpaid_count), counted_at = kept(
+        user.virtual_school_id, ("ppplus", user.pk, year, today.isoformat()), count
     )
-    unpaid, unpaid_count = reports.unpaid_visible_to(request.user)
     context = {
         **figures,
+        "counted_at": counted_at,
         "intervention_bars": reports.bars(figures["by_intervention"]),
         "term_bars": reports.bars(figures["by_term"]),
         "years": range(year - 2, year + 2),

@@ -1,80 +1,26 @@
-"""The dashboard's figures, kept in the shared cache until something they count changes.
-
-Counting a council of 2,000 children takes a dozen queries; the figures change only when a
-child, their school, social worker or access, a PEP, an education record, a term, a PP+ request
-or payment, or a person of that Virtual School changes. Each Virtual School has a generation in
-the cache, and the figures are kept under the generation they were counted in. Every such
-change gives the Virtual School a new generation twice: when it is made, and again when its
-transaction commits, so figures counted meanwhile from the old rows are never read again.
-
-A change made without the models' signals (a bulk update) calls `figures_changed` itself,
-naming its Virtual Schools or, for the country, none; and nothing is kept longer than
-`DASHBOARD_FIGURES_SECONDS`, so a change missed would last minutes, not days. The page says when
-its figures were counted. With no shared cache (no REDIS_URL) nothing is kept, since a change
-in one process could not reach another's memory.
+"""Which changes renew which Virtual School's kept figures (`pep_portal.kept`), and the
+dashboard's own: a child, their school, social worker or access, a PEP, an education record, a
+term, a PP+ request, payment or funding policy, or a person of that Virtual School.
 """
 
 import hashlib
-import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
-from django.utils import timezone
-
-
-def _scope() -> str:
-    # Two databases on one Redis (a benchmark's two data sets, a staging copy) keep apart.
-    return f"figures:{settings.DATABASES['default']['NAME']}"
-
-
-def _country_key() -> str:
-    return f"{_scope()}:generation"
-
+from pep_portal.kept import figures_changed, keeping, kept
 
 # Fields saved alone that no figure reads.
 UNCOUNTED = {"last_login", "password"}
 
 
-def _vs_key(virtual_school_id: int) -> str:
-    return f"{_scope()}:generation:{virtual_school_id}"
-
-
-def keeping() -> bool:
-    return settings.DASHBOARD_FIGURES_SECONDS > 0
-
-
-def _renew(keys: list[str]) -> None:
-    cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
-
-
-def figures_changed(virtual_school_ids: Iterable[int | None] | None = None) -> None:
-    """The figures of these Virtual Schools (of every one, given None) are out of date: now,
-    and again once the transaction commits."""
-    if not keeping():
-        return
-    if virtual_school_ids is None:
-        keys = [_country_key()]
-    else:
-        keys = sorted({_vs_key(pk) for pk in virtual_school_ids if pk is not None})
-        if not keys:
-            return
-    _renew(keys)
-    transaction.on_commit(lambda: _renew(keys))
-
-
-def _generations(virtual_school_id: int) -> tuple[str, str]:
-    keys = [_country_key(), _vs_key(virtual_school_id)]
-    found = cache.get_many(keys)
-    missing = [key for key in keys if key not in found]
-    if missing:
-        # First use, or evicted: a new generation, so nothing kept before can be read.
-        for key in missing:
-            cache.add(key, secrets.token_hex(8), timeout=None)
-        found = cache.get_many(keys)
-    return found.get(keys[0], ""), found.get(keys[1], "")
+def dashboard_parts(*, user_id: int, values: dict[str, str], today: date) -> tuple:
+    chosen = "&".join(f"{key}={values[key]}" for key in sorted(values))
+    return (
+        "dashboard",
+        user_id,
+        today.isoformat(),
+        hashlib.sha256(chosen.encode()).hexdigest()[:16],
+    )
 
 
 def kept_figures(
@@ -85,21 +31,10 @@ def kept_figures(
     today: date,
     count: Callable[[], object],
 ) -> tuple[object, datetime]:
-    """The figures and when they were counted: from the cache if nothing they count has
-    changed since, or counted now. They are kept for each person (who may see which child is
-    theirs) and each choice of filters."""
-    if not keeping():
-        return count(), timezone.now()
-    country, own = _generations(virtual_school_id)
-    chosen = "&".join(f"{key}={values[key]}" for key in sorted(values))
-    digest = hashlib.sha256(chosen.encode()).hexdigest()[:16]
-    key = f"{_scope()}:{virtual_school_id}:{user_id}:{today.isoformat()}:{digest}:{country}:{own}"
-    kept = cache.get(key)
-    if kept is not None:
-        return kept
-    kept = (count(), timezone.now())
-    cache.set(key, kept, timeout=settings.DASHBOARD_FIGURES_SECONDS)
-    return kept
+    """The dashboard's figures, kept for each person (who may see which child is theirs) and
+    each choice of filters."""
+    parts = dashboard_parts(user_id=user_id, values=values, today=today)
+    return kept(virtual_school_id, parts, count)
 
 
 def _of_children(child_ids) -> list[int]:
@@ -136,7 +71,7 @@ def connect() -> None:
         SocialWorkerAllocation,
     )
     from children.signals import children_changed_in_bulk
-    from funding.models import Payment, PpPlusRequest
+    from funding.models import FundingPolicy, Payment, PpPlusRequest
     from peps.models import EducationRecord, Pep, Term
 
     own = lambda instance: [instance.virtual_school_id]  # noqa: E731
@@ -148,7 +83,10 @@ def connect() -> None:
         ChildUserObjectPermission: lambda instance: _of_child(instance, "content_object"),
         ChildGroupObjectPermission: lambda instance: _of_child(instance, "content_object"),
     }
-    which = {Child: own, Term: own, PpPlusRequest: own, Payment: own, User: own, **through_child}
+    which = {
+        Child: own, Term: own, PpPlusRequest: own, Payment: own, User: own, FundingPolicy: own,
+        **through_child,
+    }  # fmt: skip
     for model, of in which.items():
 
         def changed(sender, instance, of=of, update_fields=None, **kwargs):

@@ -1,5 +1,6 @@
 """Pupil Premium Plus: requests against targets, decisions, payments, the report and exports."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
@@ -15,6 +16,7 @@ from audit.models import AuditEvent
 from funding import services
 from funding.models import Payment, PpPlusRequest
 from funding.reports import funding_report
+from pep_portal.kept import figures_changed
 from peps import demo, workflow
 from peps.models import Pep
 from tests.conftest import CAN_SEE_THE_CHILD, PERSONAS
@@ -411,6 +413,7 @@ def test_the_report_lists_the_newest_unpaid_requests_the_person_may_see(
     for absent in ("Hidden", "Oldest", "Paid", "Central", "Pending"):
         assert absent not in unpaid, absent
     monkeypatch.setattr(reports, "UNPAID_SHOWN", 100)
+    figures_changed(None)  # no data changed, so the report would read its kept figures
     unpaid = client.get(reverse("funding:report")).content.decode().split("record payments</h2>")[1]
     assert "Oldest" in unpaid and "The newest" not in unpaid
 
@@ -796,3 +799,44 @@ def test_the_reports_tables_by_school_and_by_child_show_a_page_at_a_time(client,
     html = second.content.decode()
     assert "Funded50" in by_child(html) and "Funded49" not in by_child(html)
     assert "Schools 1 to 50 of 52." in html  # the other table stays on its own page
+
+
+def _paid_to_schools(html: str) -> str:
+    return html.split("Paid to schools</dt>")[1].split("</dd>")[0]
+
+
+def test_the_report_keeps_its_figures_until_money_or_policy_changes(
+    client, world, pep, settings, django_assert_max_num_queries
+):
+    """A second look reads the kept figures (and says as of when); a payment or a new policy
+    of the Virtual School shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from children.school_year import academic_year_of
+
+    settings.DASHBOARD_FIGURES_SECONDS = 600
+    _paid(world, pep, amount="100")
+    client.force_login(world.vs_officer)
+    url = reverse("funding:report")
+    client.get(url)
+    figures_changed([world.virtual_school.pk])
+    with CaptureQueriesContext(connection) as counting:
+        first = client.get(url).content.decode()
+    with django_assert_max_num_queries(len(counting) - 5):
+        second = client.get(url).content.decode()
+    assert _paid_to_schools(first) == _paid_to_schools(second)
+    assert "£100.00" in _paid_to_schools(second)
+    assert re.search(r"As of \d{1,2} \w+ \d{4} at \d\d:\d\d:", second)
+
+    services.payment_record(
+        request=PpPlusRequest.objects.get(intervention="resources"), actor=world.vs_officer,
+        amount=Decimal("60"), paid_on=timezone.localdate(), reference="P2",
+    )  # fmt: skip
+    assert "£160.00" in _paid_to_schools(client.get(url).content.decode())
+
+    FundingPolicyFactory(
+        virtual_school=world.virtual_school, central_share_percent=Decimal("17"),
+        academic_year=academic_year_of(timezone.localdate()),
+    )  # fmt: skip
+    assert re.search(r"17(\.00)?% kept centrally", client.get(url).content.decode())

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from children.selectors import ChildFilters, children_of_virtual_school
-from reporting.cached import figures_changed
+from pep_portal.kept import figures_changed
 from reporting.figures import dashboard
 from tests.reporting.conftest import make_children
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from children.access import access_sync_children
 from children.models import ChildUserObjectPermission
+from pep_portal.kept import _generations, figures_changed
 from peps.models import Pep
-from reporting.cached import _generations, figures_changed
 from tests.children.factories import ChildFactory
 from tests.reporting.conftest import make_children
 
