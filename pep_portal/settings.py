@@ -307,7 +307,7 @@ CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "pep_portal.redis_cache.ReusedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pep-portal",
         }
