@@ -28,3 +28,26 @@ def paged_lists(request, lists: dict, *, per_page: int, counts: dict | None = No
         query.pop(f"{name}_page", None)
         context[f"{name}_query"] = query.urlencode()
     return context
+
+
+class KeptRows:
+    """A long list kept as its rows' ids in order (`pep_portal.kept`): its length is known
+    without a query, and a page of it is fetched by primary key, in that order, in one query.
+    A row gone since it was kept is left out."""
+
+    def __init__(self, ids: list[int], queryset):
+        self.ids = ids
+        self.queryset = queryset
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index: slice) -> list:
+        if not isinstance(index, slice):
+            raise TypeError("KeptRows is read a page (a slice) at a time")
+        ids = self.ids[index]
+        found = self.queryset.in_bulk(ids) if ids else {}
+        return [found[pk] for pk in ids if pk in found]

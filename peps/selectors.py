@@ -15,6 +15,8 @@ from children.selectors import (
     children_visible_to,
     visible_among,
 )
+from pep_portal.kept import keeping, kept
+from pep_portal.pagination import KeptRows
 
 from .models import Pep, Reminder, SignedOffCopy
 
@@ -90,7 +92,47 @@ DUE_LATER_SHOWN = 50
 
 def dashboard_for(*, user: User, today) -> dict:
     """Due soon, overdue and upcoming PEPs of the person's own children, the social worker's
-    reviews due in the next four weeks, and the person's notices that are still true."""
+    reviews due in the next four weeks, and the person's notices that are still true.
+
+    A Virtual School's lists (2,000 children, every one with an open PEP) are kept as their
+    PEPs' ids until something in the council changes (`pep_portal.kept`), and each page of a
+    list is then one query by primary key; `counted_at` says when they were drawn up."""
+    if user.is_virtual_school_staff and keeping():
+        found, counted_at = kept(
+            user.virtual_school_id,
+            ("deadlines", user.pk, today.isoformat()),
+            lambda: _deadlines_drawn_up(user=user, today=today),
+        )
+        rows = Pep.objects.select_related("child", "term")
+        pages = {name: KeptRows(ids, rows) for name, ids in found["ids"].items()}
+        due_later = KeptRows(found["due_later"], rows)[:]
+    else:
+        lists, later, figures = _deadline_lists(user=user, today=today)
+        found, counted_at = figures(), None
+        pages, due_later = lists, list(later[:DUE_LATER_SHOWN])
+    counts = dict(found["counts"])
+    total = found["children_count"]
+    overdue_children = counts.pop("overdue_children")
+    return {
+        **pages,
+        "due_later": due_later,
+        "due_later_count": counts["due_later"],
+        "counts": counts,
+        "counted_at": counted_at,
+        "children_count": total,
+        "in_date_percent": round(100 * (total - overdue_children) / total) if total else None,
+        "notices": list(
+            Reminder.objects.live()
+            .filter(recipient=user, pep__child__in=children_visible_to(user=user))
+            .select_related("pep__child")
+            .order_by("-created_on", "pk")[:50]
+        ),
+    }
+
+
+def _deadline_lists(*, user: User, today):
+    """The deadlines page's lists of the person's open PEPs (querysets, for a page of each at a
+    time), the PEPs due later, and a function counting what the page shows."""
     if user.role == "social_worker":
         children = caseload_for(user=user)
     elif user.role == "designated_teacher":
@@ -105,7 +147,7 @@ def dashboard_for(*, user: User, today) -> dict:
     )
     soon = today + timedelta(days=28)
     in_progress = Q(state__in=[Pep.State.DRAFT, Pep.State.SCHOOL_COMPLETE])
-    lists = {
+    conditions = {
         "overdue": in_progress & Q(due_date__lt=today),
         "due_soon": in_progress & Q(due_date__gte=today, due_date__lte=soon),
         "due_later": in_progress & Q(due_date__gt=soon, term__start_date__lte=today),
@@ -115,33 +157,33 @@ def dashboard_for(*, user: User, today) -> dict:
         & Q(social_care_due_date__isnull=False, social_care_due_date__lte=soon)
         & ~Q(social_care_due_date=F("due_date")),
     }
-    # Every count the page shows in one pass over the open PEPs: each list's length (for its
-    # pages), and the children with a PEP overdue.
-    counts = open_peps.order_by().aggregate(
-        **{name: Count("pk", filter=condition) for name, condition in lists.items()},
-        overdue_children=Count("child_id", distinct=True, filter=lists["overdue"]),
-    )
-    total = children.count()
-    overdue_children = counts.pop("overdue_children")
-    # The long lists are querysets, for the page to show a page of each at a time; their
-    # lengths are counted above already.
-    later = open_peps.filter(lists["due_later"])
-    return {
-        "overdue": open_peps.filter(lists["overdue"]),
-        "due_soon": open_peps.filter(lists["due_soon"]),
-        "due_later": list(later[:DUE_LATER_SHOWN]),
-        "due_later_count": counts["due_later"],
-        "upcoming": open_peps.filter(lists["upcoming"]).order_by("planned_meeting_date", "pk"),
-        "social_care_reviews": open_peps.filter(lists["social_care_reviews"]).order_by(
+    # The long lists, for the page to show a page of each at a time.
+    lists = {
+        "overdue": open_peps.filter(conditions["overdue"]),
+        "due_soon": open_peps.filter(conditions["due_soon"]),
+        "upcoming": open_peps.filter(conditions["upcoming"]).order_by("planned_meeting_date", "pk"),
+        "social_care_reviews": open_peps.filter(conditions["social_care_reviews"]).order_by(
             "social_care_due_date", "pk"
         ),
-        "counts": counts,
-        "children_count": total,
-        "in_date_percent": round(100 * (total - overdue_children) / total) if total else None,
-        "notices": list(
-            Reminder.objects.live()
-            .filter(recipient=user, pep__child__in=children_visible_to(user=user))
-            .select_related("pep__child")
-            .order_by("-created_on", "pk")[:50]
-        ),
+    }
+    later = open_peps.filter(conditions["due_later"])
+
+    def figures() -> dict:
+        # Every count the page shows in one pass over the open PEPs: each list's length (for
+        # its pages), and the children with a PEP overdue.
+        counts = open_peps.order_by().aggregate(
+            **{name: Count("pk", filter=condition) for name, condition in conditions.items()},
+            overdue_children=Count("child_id", distinct=True, filter=conditions["overdue"]),
+        )
+        return {"counts": counts, "children_count": children.count()}
+
+    return lists, later, figures
+
+
+def _deadlines_drawn_up(*, user: User, today) -> dict:
+    """The Virtual School's deadlines as kept: the counts, and each list's PEPs' ids in order."""
+    lists, later, figures = _deadline_lists(user=user, today=today)
+    return figures() | {
+        "ids": {name: list(rows.values_list("pk", flat=True)) for name, rows in lists.items()},
+        "due_later": list(later.values_list("pk", flat=True)[:DUE_LATER_SHOWN]),
     }
