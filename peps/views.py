@@ -495,7 +495,7 @@ def quality_assurance_queue(request):
     """The PEPs waiting, and the signed-off copies not made yet, a page of each at a time: a
     council can have hundreds waiting at the end of a term."""
     lists = {
-        "peps": selectors.quality_assurance_queue(user=request.user),
+        "peps": selectors.quality_assurance_queue_kept(user=request.user),
         "owed": selectors.copies_owed(user=request.user),
     }
     context = paged_lists(request, lists, per_page=QUEUE_PER_PAGE)

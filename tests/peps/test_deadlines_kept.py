@@ -1,6 +1,6 @@
-"""A Virtual School's deadlines page keeps its lists as their PEPs' ids until something in the
-council changes (peps/selectors.py, `pep_portal.kept`): a second look reads a page of each list
-by primary key, in the same order, and a change shows at once."""
+"""A Virtual School's deadlines page and QA queue keep their lists as their PEPs' ids until
+something in the council changes (peps/selectors.py, `pep_portal.kept`): a second look reads a
+page of each list by primary key, in the same order, and a change shows at once."""
 
 import re
 from datetime import timedelta
@@ -15,7 +15,7 @@ from pep_portal.kept import figures_changed
 from pep_portal.pagination import KeptRows
 from peps.models import Pep
 from tests.children.factories import ChildFactory
-from tests.peps.factories import DraftPepFactory
+from tests.peps.factories import DraftPepFactory, SubmittedPepFactory
 from tests.peps.test_page_queries import _children, _terms
 
 URL = reverse("peps:deadlines")
@@ -102,3 +102,44 @@ def test_kept_rows_keep_their_order_and_leave_out_a_row_gone(world, pep):
     assert [p.pk for p in rows[:]] == ids[:2]
     with pytest.raises(TypeError):
         rows[0]
+
+
+QUEUE = reverse("peps:quality_queue")
+
+
+def _queue(client, **params) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(QUEUE, params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    return len(queries), re.findall(r'href="(/peps/\d+/quality-assurance/)"', html)
+
+
+def test_the_quality_assurance_queue_is_kept_the_same_way(client, world, settings):
+    now, _ = _terms(world.virtual_school)
+    for i in range(53):
+        child = ChildFactory(virtual_school=world.virtual_school)
+        SubmittedPepFactory(
+            child=child, term=now, submitted_at=timezone.now() - timedelta(hours=60 - i)
+        )
+    client.force_login(world.vs_officer)
+    figures_changed([world.virtual_school.pk])
+    counting, first = _queue(client)
+    reading, second = _queue(client)
+    assert reading <= counting - 1
+    assert first == second and len(second) == 50
+    _, kept_page = _queue(client, peps_page=2)
+    settings.DASHBOARD_FIGURES_SECONDS = 0
+    _, counted_page = _queue(client, peps_page=2)
+    assert kept_page == counted_page and len(kept_page) == 3
+    settings.DASHBOARD_FIGURES_SECONDS = 600
+    # A PEP submitted now joins the end of the queue at once; one signed off leaves it.
+    newest = SubmittedPepFactory(child=ChildFactory(virtual_school=world.virtual_school), term=now)
+    _, last = _queue(client, peps_page=2)
+    assert last[-1] == f"/peps/{newest.pk}/quality-assurance/"
+    newest.state = Pep.State.SIGNED_OFF
+    newest.save()
+    _, last = _queue(client, peps_page=2)
+    assert last == kept_page
+    client.force_login(world.other_vs_officer)
+    assert _queue(client)[1] == []
