@@ -2,8 +2,8 @@
 
 Written like every download (pep_portal/spreadsheets.py): one heading row, dates as dates (ISO
 text in CSV, date cells in Excel), and text that a spreadsheet would run as a formula written
-as text. Excel is written in openpyxl's write-only mode, row by row, so a council's whole list
-costs little memory. Each download is in the audit trail.
+as text. Excel is written row by row as the sheet's XML, with no object per cell, so a council's
+whole list costs little time or memory. Each download is in the audit trail.
 """
 
 from django.db import transaction

@@ -10,18 +10,17 @@ as a formula is written as text (a school named "=HYPERLINK(...)" stays a name).
 """
 
 import csv
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO, StringIO
+from xml.sax.saxutils import escape
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -111,47 +110,217 @@ def csv_bytes(sheet: Sheet) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _append(sheet, values: Iterable, *, bold: bool = False) -> None:
+def _attribute(value: str) -> str:
+    return escape(value, {'"': "&quot;"})
+
+
+# The workbook is SpreadsheetML written directly, row by row into a string: openpyxl, even in
+# its write-only mode, builds an object per cell and spent about 0.8 s on a council's PP+ ledger
+# (50,000 cells), against under 0.1 s here. Strings are inline (no shared-string table to hold in
+# memory), and the styles are a fixed set: plain, bold, and each with money, date or date-time.
+_NUMBER_FORMATS = {MONEY_FORMAT: 164, DATE_FORMAT: 165, DATE_TIME_FORMAT: 166}
+_STYLE = {  # (number format, bold) -> the cellXfs index in _STYLES
+    (None, False): 0,
+    (None, True): 1,
+    (MONEY_FORMAT, False): 2,
+    (DATE_FORMAT, False): 3,
+    (DATE_TIME_FORMAT, False): 4,
+    (MONEY_FORMAT, True): 5,
+    (DATE_FORMAT, True): 6,
+    (DATE_TIME_FORMAT, True): 7,
+}
+_XF = '<xf numFmtId="{num}" fontId="{font}" fillId="0" borderId="0" xfId="0"{apply}/>'
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    f'<numFmts count="{len(_NUMBER_FORMATS)}">'
+    + "".join(
+        f'<numFmt numFmtId="{number}" formatCode="{_attribute(code)}"/>'
+        for code, number in _NUMBER_FORMATS.items()
+    )
+    + "</numFmts>"
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    f'<cellXfs count="{len(_STYLE)}">'
+    + "".join(
+        _XF.format(
+            num=_NUMBER_FORMATS.get(code, 0),
+            font=int(bold),
+            apply=(' applyNumberFormat="1"' if code else "") + (' applyFont="1"' if bold else ""),
+        )
+        for (code, bold), _ in sorted(_STYLE.items(), key=lambda item: item[1])
+    )
+    + "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/styles.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    "{sheets}</Types>"
+)
+_SHEET_TYPE = (
+    '<Override PartName="/xl/worksheets/sheet{n}.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    "{sheets}"
+    '<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/styles" Target="styles.xml"/></Relationships>'
+)
+_SHEET_REL = (
+    '<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet{n}.xml"/>'
+)
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    "<sheets>{sheets}</sheets><definedNames>{names}</definedNames></workbook>"
+)
+_SHEET_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<sheetViews><sheetView workbookViewId="0">'
+    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
+    "</sheetView></sheetViews><cols>{cols}</cols><sheetData>"
+)
+# Characters XML 1.0 cannot hold (a control character pasted into a name): dropped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_IN_TITLE = re.compile(r"[\\/*?:\[\]]")
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def column_letter(number: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _text(value: str) -> str:
+    return escape(_NOT_XML.sub("", value))
+
+
+def _cell(reference: str, value, bold: bool) -> str:
+    """One cell's XML; `value` is already plain (_plain) and not None."""
+    if isinstance(value, str):
+        style = ' s="1"' if bold else ""
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c r="{reference}" t="inlineStr"{style}><is><t{space}>{_text(value)}</t></is></c>'
+    if isinstance(value, bool):
+        style = ' s="1"' if bold else ""
+        return f'<c r="{reference}" t="b"{style}><v>{int(value)}</v></c>'
+    if isinstance(value, datetime):
+        style, number = (
+            _STYLE[DATE_TIME_FORMAT, bold],
+            (value - _EXCEL_EPOCH).total_seconds() / 86400,
+        )
+    elif isinstance(value, date):
+        style, number = _STYLE[DATE_FORMAT, bold], (value - _EXCEL_EPOCH.date()).days
+    elif isinstance(value, Decimal):
+        style, number = _STYLE[MONEY_FORMAT, bold], value
+    elif isinstance(value, int | float):
+        style, number = _STYLE[None, bold], value
+    else:
+        return _cell(reference, str(value), bold)
+    return f'<c r="{reference}" s="{style}"><v>{number}</v></c>'
+
+
+def _row(out: list, number: int, values: Iterable, letters: list[str], bold: bool) -> None:
     cells = []
-    for value in values:
+    for i, value in enumerate(values):
         plain = _plain(value)
-        cell = WriteOnlyCell(sheet, value=plain)
-        number_format = _number_format(plain)
-        if number_format:
-            cell.number_format = number_format
-        if bold:
-            cell.font = Font(bold=True)
-        cells.append(cell)
-    sheet.append(cells)
+        if plain is not None:
+            cells.append(_cell(f"{letters[i]}{number}", plain, bold))
+        elif bold:  # an empty heading keeps the row's bold look
+            cells.append(f'<c r="{letters[i]}{number}" s="1"/>')
+    out.append(f'<row r="{number}">{"".join(cells)}</row>')
+
+
+def _worksheet(table: Sheet) -> tuple[str, str]:
+    """The sheet's XML and the range its filter covers."""
+    every_row = [*table.rows, *table.totals]
+    columns = max([len(table.headings), *(len(r) for r in every_row), 1])
+    widths = [max(10, len(str(h or ""))) for h in table.headings]
+    widths += [10] * (columns - len(widths))
+    for row in every_row:
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], _shown_width(_plain(value)))
+    letters = [column_letter(i) for i in range(1, columns + 1)]
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{min(60, width + 2)}" customWidth="1"/>'
+        for i, width in enumerate(widths, start=1)
+    )
+    out = [_SHEET_HEAD.format(cols=cols)]
+    _row(out, 1, table.headings, letters, bold=True)
+    number = 1
+    for row in table.rows:
+        number += 1
+        _row(out, number, row, letters, bold=False)
+    for row in table.totals:
+        number += 1
+        _row(out, number, row, letters, bold=True)
+    for note in table.notes:
+        number += 2  # a blank row, then the note
+        _row(out, number, [note], letters, bold=False)
+    last = (letters[max(1, len(table.headings)) - 1], len(table.rows) + 1)
+    out.append(f'</sheetData><autoFilter ref="A1:{last[0]}{last[1]}"/></worksheet>')
+    return "".join(out), last
+
+
+def _title(table: Sheet, n: int) -> str:
+    """Excel's limits on a sheet's name: 31 characters and none of \\ / * ? : [ ]."""
+    title = _NOT_IN_TITLE.sub(" ", _NOT_XML.sub("", table.title))[:31].strip()
+    return title or f"Sheet{n}"
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """A workbook of the sheets, written row by row (openpyxl's write-only mode)."""
-    workbook = Workbook(write_only=True)
-    for table in sheets:
-        sheet = workbook.create_sheet(title=table.title[:31])
-        columns = max([len(table.headings), *(len(r) for r in [*table.rows, *table.totals])])
-        widths = [max(10, len(str(h or ""))) for h in table.headings] + [10] * (
-            columns - len(table.headings)
-        )
-        for row in [*table.rows, *table.totals]:
-            for i, value in enumerate(row):
-                widths[i] = max(widths[i], _shown_width(_plain(value)))
-        for i, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
-        sheet.freeze_panes = "A2"
-        last = get_column_letter(max(1, len(table.headings)))
-        sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
-        _append(sheet, table.headings, bold=True)
-        for row in table.rows:
-            _append(sheet, row)
-        for row in table.totals:
-            _append(sheet, row, bold=True)
-        for note in table.notes:
-            sheet.append([])
-            _append(sheet, [note])
+    """A workbook of the sheets (see the note above `_STYLE`)."""
+    numbers = range(1, len(sheets) + 1)
+    titles = [_title(table, n) for n, table in zip(numbers, sheets, strict=True)]
     buffer = BytesIO()
-    workbook.save(buffer)
+    with ZipFile(buffer, "w", ZIP_DEFLATED) as package:
+        types = "".join(_SHEET_TYPE.format(n=n) for n in numbers)
+        package.writestr("[Content_Types].xml", _CONTENT_TYPES.format(sheets=types))
+        package.writestr("_rels/.rels", _RELS)
+        rels = "".join(_SHEET_REL.format(n=n) for n in numbers)
+        package.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.format(sheets=rels))
+        package.writestr("xl/styles.xml", _STYLES)
+        entries, names = [], []
+        for n, title, table in zip(numbers, titles, sheets, strict=True):
+            xml, (column, row) = _worksheet(table)
+            package.writestr(f"xl/worksheets/sheet{n}.xml", xml.encode("utf-8"))
+            entries.append(f'<sheet name="{_attribute(title)}" sheetId="{n}" r:id="rId{n}"/>')
+            quoted = escape(title.replace("'", "''"))
+            names.append(
+                f'<definedName name="_xlnm._FilterDatabase" localSheetId="{n - 1}" hidden="1">'
+                f"'{quoted}'!$A$1:${column}${row}</definedName>"
+            )
+        workbook = _WORKBOOK.format(sheets="".join(entries), names="".join(names))
+        package.writestr("xl/workbook.xml", workbook)
     return buffer.getvalue()
 
 

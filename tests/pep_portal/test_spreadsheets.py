@@ -74,3 +74,19 @@ def test_one_workbook_holds_many_sheets():
     response = xlsx_response([SHEET, Sheet("Second", ["A"], [[1]])], file_name="two.xlsx")
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == [SHEET.title[:31], "Second"]
+
+
+def test_text_excel_cannot_hold_is_made_safe_rather_than_breaking_the_workbook():
+    sheet = Sheet(
+        title="Names: [a/b]*? and more besides",
+        headings=["Name", "Flag", "Count"],
+        rows=[['  Ann\x00 <&> \x1b"Bo"  ', True, 3], ["Line one\nline two", False, 2.5]],
+    )
+    workbook = load_workbook(io.BytesIO(xlsx_bytes([sheet])))
+    read = workbook.active
+    assert read.title == "Names   a b    and more besides"[:31].strip()
+    assert read["A2"].value == '  Ann <&> "Bo"  '  # control characters dropped, spaces kept
+    assert read["B2"].value is True and read["B3"].value is False
+    assert read["C2"].value == 3 and read["C3"].value == 2.5
+    assert read["A3"].value == "Line one\nline two"
+    assert read.auto_filter.ref == "A1:C3"
