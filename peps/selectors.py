@@ -154,8 +154,15 @@ def _deadline_lists(*, user: User, today):
         children = children_at_schools_of(user=user)
     else:
         children = children_of_virtual_school(user=user, filters=ChildFilters())
+    if user.is_virtual_school_staff:
+        in_scope, children_count = Q(child__in=children.values("pk")), children.count
+    else:
+        # A caseload or a school's roll is a few dozen children: found once, so that each list
+        # below is a look-up by their ids rather than the access check compiled and run again.
+        child_ids = list(children.values_list("pk", flat=True))
+        in_scope, children_count = Q(child_id__in_array=child_ids), child_ids.__len__
     open_peps = (
-        Pep.objects.filter(child__in=children.values("pk"))
+        Pep.objects.filter(in_scope)
         .exclude(state=Pep.State.SIGNED_OFF)
         .select_related("child", "term")
         .order_by("due_date", "pk")
@@ -190,7 +197,7 @@ def _deadline_lists(*, user: User, today):
             **{name: Count("pk", filter=condition) for name, condition in conditions.items()},
             overdue_children=Count("child_id", distinct=True, filter=conditions["overdue"]),
         )
-        return {"counts": counts, "children_count": children.count()}
+        return {"counts": counts, "children_count": children_count()}
 
     return lists, later, figures
 
