@@ -1,5 +1,7 @@
 """List pages run the same number of queries for 5 children as for 200."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -81,3 +83,34 @@ def test_list_pages_stay_flat_as_children_grow(
     assert many == few
     with django_assert_max_num_queries(BUDGET):
         client.get(reverse(page))
+
+
+def _school_options(client) -> list[str]:
+    html = client.get(reverse("children:virtual_school_children")).content.decode()
+    select = html[html.index('name="school"') :]
+    return re.findall(
+        r'<option value="\d+"[^>]*>([^<]*)</option>', select[: select.index("</select>")]
+    )
+
+
+def test_the_kept_school_filter_follows_a_move_and_a_rename_at_once(db, client, settings):
+    """The school filter's schools are kept per council (`pep_portal.kept`); a move of school
+    or a school's new name shows on the next look."""
+    settings.DASHBOARD_FIGURES_SECONDS = 600
+    people = _people()
+    _children(people, 1)
+    child = people["virtual_school"].children.get()
+    client.force_login(people["officer"])
+    first = people["school"].name
+    assert [label for label in _school_options(client) if label.startswith(first)]
+    assert _school_options(client) == _school_options(client)  # kept: the same on a second look
+    new_school = SchoolFactory(name="Brookfield Academy")
+    moved_on = child.date_entered_care.replace(year=2026)
+    services.enrolment_end(actor=None, enrolment=child.enrolments.get(), end_date=moved_on)
+    services.enrolment_start(actor=None, child=child, school=new_school, start_date=moved_on)
+    moved = _school_options(client)
+    assert [label for label in moved if label.startswith("Brookfield Academy")]
+    assert not [label for label in moved if label.startswith(first)]
+    new_school.name = "Brookfield Church Academy"
+    new_school.save()
+    assert [label for label in _school_options(client) if label.startswith("Brookfield Church")]
