@@ -255,11 +255,15 @@ def children_of_virtual_school(*, user: User, filters: ChildFilters) -> QuerySet
     # cost a scan of the Virtual Schools for each of the council's children, since the planner
     # expects a handful of children from the access rows, not 2,000.
     # The list also says where each child lives (one more query).
-    return with_current_details(children).select_related(None).prefetch_related(
-        Prefetch(
-            "placements",
-            queryset=Placement.objects.filter(end_date__isnull=True),
-            to_attr="current_placements",
+    return (
+        with_current_details(children)
+        .select_related(None)
+        .prefetch_related(
+            Prefetch(
+                "placements",
+                queryset=Placement.objects.filter(end_date__isnull=True),
+                to_attr="current_placements",
+            )
         )
     )
 

@@ -32,6 +32,13 @@ Field.register_lookup(InIds)
 ForeignObject.register_lookup(InIds)  # foreign keys keep lookups of their own
 
 
+class Ids(frozenset):
+    """Ids for `__in_array`, which the ORM hands to the lookup whole. A list or tuple given
+    to a filter is walked value by value first (each resolved as if it might be an
+    expression): for a Virtual School's 2,000 children in each of the dashboard's six
+    queries, that cost more than the queries did."""
+
+
 class InArray(In):
     """`field__in_array=[ids]`: an IN over ids already read, sent to PostgreSQL as one array
     (`= ANY('{1,2,...}'::bigint[])`), which it parses in a fraction of the time an IN of
@@ -40,6 +47,10 @@ class InArray(In):
     who may see which child again. Other databases get a plain IN."""
 
     lookup_name = "in_array"
+
+    def get_prep_lookup(self):
+        # Ids are whole numbers: checked once each here, not prepared through the field.
+        return [int(value) for value in self.rhs]
 
     def as_postgresql(self, compiler, connection):
         if not self.rhs:

@@ -24,6 +24,7 @@ from children.selectors import (
 )
 from funding.models import Payment, PpPlusRequest
 from funding.services import financial_year_of
+from pep_portal.lookups import Ids
 from peps.models import Pep, Term
 
 from .conditions import (
@@ -114,7 +115,7 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
         return board
     # The cohort's ids are read once (who may see which child is the costly part) and every
     # figure's query filters by them.
-    ids = list(
+    ids = Ids(
         virtual_school_children_matching(user=user, filters=child_filters(values))
         .order_by()
         .values_list("pk", flat=True)
@@ -238,7 +239,7 @@ def _ratings(user, values, terms, term, today) -> list[tuple[Term, list[Count_]]
     ]
 
 
-def _ppplus(ids: list[int], term: Term, *, virtual_school_id: int) -> dict:
+def _ppplus(ids: Ids, term: Term, *, virtual_school_id: int) -> dict:
     """PP+ the Virtual School committed and paid in the financial year the term starts in, for
     these children: read from the ledger's own Virtual School, child and date."""
     year = financial_year_of(term.start_date)

@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from children.models import Child, Enrolment
+from pep_portal.lookups import Ids
 from tests.children.factories import ChildFactory, EnrolmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +51,12 @@ def test_in_ids_finds_the_subquery_rows():
     chosen, other = ChildFactory.create_batch(2)
     subquery = Child.objects.filter(pk=chosen.pk).values("pk")
     assert list(Child.objects.filter(pk__in_ids=subquery)) == [chosen]
+
+
+def test_in_array_takes_ids_as_one_value_and_refuses_what_is_not_an_id():
+    chosen, other = ChildFactory.create_batch(2)
+    ids = Ids([chosen.pk])
+    assert list(Child.objects.filter(pk__in_array=ids)) == [chosen]
+    assert list(Enrolment.objects.filter(child_id__in_array=Ids())) == []
+    with pytest.raises((TypeError, ValueError)):
+        list(Child.objects.filter(pk__in_array=["1 OR 1=1"]))
