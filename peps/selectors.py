@@ -88,18 +88,19 @@ def quality_assurance_queue(*, user: User) -> QuerySet[Pep]:
 
 
 def quality_assurance_queue_kept(*, user: User):
-    """The queue as the QA page shows it: with a shared cache, kept as its PEPs' ids in order
-    until something in the council changes (as the deadlines are), so that a page of it is one
-    query by primary key rather than a walk of every PEP the Virtual School's children have."""
+    """The queue as the QA page shows it, and when it was drawn up (None if just now): with a
+    shared cache, kept as its PEPs' ids in order until something in the council changes (as
+    the deadlines are), so that a page of it is one query by primary key rather than a walk of
+    every PEP the Virtual School's children have."""
     queue = quality_assurance_queue(user=user)
     if not keeping():
-        return queue
-    ids, _ = kept(
+        return queue, None
+    ids, counted_at = kept(
         user.virtual_school_id,
         ("quality-queue", user.pk),
         lambda: list(queue.values_list("pk", flat=True)),
     )
-    return KeptRows(ids, Pep.objects.select_related("child", "term", "submitted_by"))
+    return KeptRows(ids, Pep.objects.select_related("child", "term", "submitted_by")), counted_at
 
 
 DUE_LATER_SHOWN = 50

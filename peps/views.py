@@ -494,11 +494,9 @@ def return_for_amendments(request, pep_id):
 def quality_assurance_queue(request):
     """The PEPs waiting, and the signed-off copies not made yet, a page of each at a time: a
     council can have hundreds waiting at the end of a term."""
-    lists = {
-        "peps": selectors.quality_assurance_queue_kept(user=request.user),
-        "owed": selectors.copies_owed(user=request.user),
-    }
-    context = paged_lists(request, lists, per_page=QUEUE_PER_PAGE)
+    queue, counted_at = selectors.quality_assurance_queue_kept(user=request.user)
+    lists = {"peps": queue, "owed": selectors.copies_owed(user=request.user)}
+    context = paged_lists(request, lists, per_page=QUEUE_PER_PAGE) | {"counted_at": counted_at}
     return render(request, "peps/quality_queue.html", context)
 
 

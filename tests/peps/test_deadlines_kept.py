@@ -128,9 +128,13 @@ def test_the_quality_assurance_queue_is_kept_the_same_way(client, world, setting
     reading, second = _queue(client)
     assert reading <= counting - 1
     assert first == second and len(second) == 50
+    assert re.search(
+        r"List as of \d{1,2} \w+ \d{4} at \d\d:\d\d", client.get(QUEUE).content.decode()
+    )
     _, kept_page = _queue(client, peps_page=2)
     settings.DASHBOARD_FIGURES_SECONDS = 0
     _, counted_page = _queue(client, peps_page=2)
+    assert "List as of" not in client.get(QUEUE).content.decode()
     assert kept_page == counted_page and len(kept_page) == 3
     settings.DASHBOARD_FIGURES_SECONDS = 600
     # A PEP submitted now joins the end of the queue at once; one signed off leaves it.
