@@ -110,3 +110,30 @@ def test_the_dashboard_costs_the_same_queries_at_two_sizes(
     make_children(world, 7, django_capture_on_commit_callbacks)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(URL)
+
+
+def test_the_years_ratings_count_a_child_who_has_since_left_care(world, terms, cohort):
+    """The cohort and the year's ratings come from one read of the children: the ratings still
+    count a child no longer in care during the chosen term, as they did read on their own."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reporting import figures
+
+    today = timezone.localdate()
+    term = figures.chosen_term(world.vs_officer, {}, today)
+    left = cohort[2]  # signed off this term
+    left.date_left_care = term.start_date - timedelta(days=1)
+    left.save()
+    board = dashboard(user=world.vs_officer, values={}, today=today)
+    assert board.cohort.count == 7
+    ids, year_ids = figures._cohort(world.vs_officer, board.values, term)
+    assert left.pk in year_ids and left.pk not in ids
+    all_terms = figures.person_terms(world.vs_officer)
+    read_alone = figures._ratings(world.vs_officer, board.values, all_terms, term, None)
+    assert board.ratings == read_alone
+    assert sum(f.count for _, row in board.ratings for f in row) == 2
+    # With a filter on the term's PEP the ratings are read on their own, as before.
+    chosen = {**board.values, "pep_state": "submitted"}
+    assert figures._cohort(world.vs_officer, chosen, term)[1] is None
