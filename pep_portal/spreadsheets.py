@@ -10,6 +10,7 @@ as a formula is written as text (a school named "=HYPERLINK(...)" stays a name).
 """
 
 import csv
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -206,8 +207,8 @@ _SHEET_HEAD = (
     "</sheetView></sheetViews><cols>{cols}</cols><sheetData>"
 )
 # Characters XML 1.0 cannot hold (a control character pasted into a name): dropped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_NOT_IN_TITLE = re.compile(r"[\\/*?:\[\]]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_IN_TITLE = re.compile(r"[\\/*?:\[\]\t\r\n]")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 
 
@@ -233,6 +234,8 @@ def _cell(reference: str, value, bold: bool) -> str:
     if isinstance(value, bool):
         style = ' s="1"' if bold else ""
         return f'<c r="{reference}" t="b"{style}><v>{int(value)}</v></c>'
+    if isinstance(value, Decimal | float) and not math.isfinite(value):
+        return f'<c r="{reference}"/>'  # NaN or infinity: no number Excel can hold
     if isinstance(value, datetime):
         style, number = (
             _STYLE[DATE_TIME_FORMAT, bold],
@@ -291,16 +294,29 @@ def _worksheet(table: Sheet) -> tuple[str, str]:
     return "".join(out), last
 
 
-def _title(table: Sheet, n: int) -> str:
-    """Excel's limits on a sheet's name: 31 characters and none of \\ / * ? : [ ]."""
-    title = _NOT_IN_TITLE.sub(" ", _NOT_XML.sub("", table.title))[:31].strip()
-    return title or f"Sheet{n}"
+def _titles(sheets: Sequence[Sheet]) -> list[str]:
+    """Excel's rules for sheets' names: at most 31 characters, none of \\ / * ? : [ ], no
+    apostrophe at either end, not "History", and no two the same whatever their case."""
+    titles, taken = [], set()
+    for n, table in enumerate(sheets, start=1):
+        title = _NOT_IN_TITLE.sub(" ", _NOT_XML.sub("", table.title))[:31].strip(" '")
+        if not title:
+            title = f"Sheet{n}"
+        elif title.casefold() == "history":  # reserved by Excel for tracked changes
+            title = f"{title} {n}"
+        unique, copy = title, 1
+        while unique.casefold() in taken:
+            copy += 1
+            unique = f"{title[: 31 - len(str(copy)) - 3]} ({copy})"
+        taken.add(unique.casefold())
+        titles.append(unique)
+    return titles
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     """A workbook of the sheets (see the note above `_STYLE`)."""
     numbers = range(1, len(sheets) + 1)
-    titles = [_title(table, n) for n, table in zip(numbers, sheets, strict=True)]
+    titles = _titles(sheets)
     buffer = BytesIO()
     with ZipFile(buffer, "w", ZIP_DEFLATED) as package:
         types = "".join(_SHEET_TYPE.format(n=n) for n in numbers)

@@ -3,7 +3,7 @@
 import html
 
 from django import forms, template
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import mark_safe
 
 from accounts import formats
 
@@ -85,7 +85,8 @@ def select_options(bound_field) -> str:
     options = []
     for value, label in bound_field.field.choices:
         value = str(value)
-        shown = label if isinstance(label, SafeData) else html.escape(str(label))
+        # As conditional_escape: what is already HTML is shown as it is, the rest escaped.
+        shown = label.__html__() if hasattr(label, "__html__") else html.escape(str(label))
         selected = " selected" if value == chosen else ""
         options.append(f'<option value="{html.escape(value)}"{selected}>{shown}</option>')
     return mark_safe("".join(options))  # noqa: S308 - every part escaped above

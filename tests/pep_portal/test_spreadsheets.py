@@ -90,3 +90,33 @@ def test_text_excel_cannot_hold_is_made_safe_rather_than_breaking_the_workbook()
     assert read["C2"].value == 3 and read["C3"].value == 2.5
     assert read["A3"].value == "Line one\nline two"
     assert read.auto_filter.ref == "A1:C3"
+
+
+def test_sheet_names_follow_excels_rules_and_never_clash():
+    long = "A table with a name far longer than thirty-one characters"
+    sheets = [
+        Sheet(long, ["A"], [[1]]),
+        Sheet(long.upper(), ["A"], [[2]]),
+        Sheet("'Quoted'\tname\n", ["A"], [[3]]),
+        Sheet("history", ["A"], [[4]]),
+        Sheet("", ["A"], [[5]]),
+    ]
+    workbook = load_workbook(io.BytesIO(xlsx_bytes(sheets)))
+    names = workbook.sheetnames
+    assert len({name.casefold() for name in names}) == 5
+    assert all(len(name) <= 31 and not name.startswith("'") for name in names)
+    assert names[0] == long[:31].strip() and names[1].endswith(" (2)")
+    assert names[2] == "Quoted' name" and names[3] == "history 4" and names[4] == "Sheet5"
+    assert [workbook[name]["A2"].value for name in names] == [1, 2, 3, 4, 5]
+
+
+def test_what_xml_or_excel_cannot_hold_is_left_out_not_a_broken_file():
+    sheet = Sheet(
+        "Odd values",
+        ["Text", "Amount", "Ratio"],
+        [["a\ud800b", Decimal("NaN"), float("inf")], ["ok", Decimal("1E+3"), 0.5]],
+    )
+    read = load_workbook(io.BytesIO(xlsx_bytes([sheet]))).active
+    assert read["A2"].value == "ab"
+    assert read["B2"].value is None and read["C2"].value is None
+    assert read["B3"].value == 1000 and read["C3"].value == 0.5
