@@ -124,6 +124,14 @@ class Child(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        child = super().from_db(db, field_names, values)
+        # The Virtual School as read: a move to another renews the kept figures and lists of
+        # the council left as well as of the one joined (reporting/cached.py).
+        child._loaded_virtual_school_id = child.__dict__.get("virtual_school_id")
+        return child
+
     @property
     def display_name(self) -> str:
         first = self.preferred_name or self.legal_first_name

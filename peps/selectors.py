@@ -100,7 +100,8 @@ def quality_assurance_queue_kept(*, user: User):
         ("quality-queue", user.pk),
         lambda: list(queue.values_list("pk", flat=True)),
     )
-    return KeptRows(ids, Pep.objects.select_related("child", "term", "submitted_by")), counted_at
+    rows = Pep.objects.filter(child__virtual_school=user.virtual_school_id)  # as the deadlines
+    return KeptRows(ids, rows.select_related("child", "term", "submitted_by")), counted_at
 
 
 DUE_LATER_SHOWN = 50
@@ -119,7 +120,11 @@ def dashboard_for(*, user: User, today) -> dict:
             ("deadlines", user.pk, today.isoformat()),
             lambda: _deadlines_drawn_up(user=user, today=today),
         )
-        rows = Pep.objects.select_related("child", "term")
+        # Fetched within the council whatever the cache holds: a child moved to another
+        # Virtual School since the lists were kept never shows here.
+        rows = Pep.objects.filter(child__virtual_school=user.virtual_school_id).select_related(
+            "child", "term"
+        )
         pages = {name: KeptRows(ids, rows) for name, ids in found["ids"].items()}
         due_later = KeptRows(found["due_later"], rows)[:]
     else:

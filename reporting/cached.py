@@ -75,6 +75,11 @@ def connect() -> None:
     from peps.models import EducationRecord, Pep, Term
 
     own = lambda instance: [instance.virtual_school_id]  # noqa: E731
+
+    def child_councils(instance) -> list:
+        # The council joined and, after a move, the council left.
+        return [instance.virtual_school_id, getattr(instance, "_loaded_virtual_school_id", None)]
+
     through_child = {
         Enrolment: _of_child,
         SocialWorkerAllocation: _of_child,
@@ -84,8 +89,8 @@ def connect() -> None:
         ChildGroupObjectPermission: lambda instance: _of_child(instance, "content_object"),
     }
     which = {
-        Child: own, Term: own, PpPlusRequest: own, Payment: own, User: own, FundingPolicy: own,
-        **through_child,
+        Child: child_councils, Term: own, PpPlusRequest: own, Payment: own, User: own,
+        FundingPolicy: own, **through_child,
     }  # fmt: skip
     for model, of in which.items():
 

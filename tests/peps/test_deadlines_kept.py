@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from pep_portal.kept import figures_changed
+from pep_portal.kept import _generations, figures_changed
 from pep_portal.pagination import KeptRows
 from peps.models import Pep
 from tests.children.factories import ChildFactory
@@ -147,3 +147,39 @@ def test_the_quality_assurance_queue_is_kept_the_same_way(client, world, setting
     assert last == kept_page
     client.force_login(world.other_vs_officer)
     assert _queue(client)[1] == []
+
+
+def test_a_child_moved_to_another_council_leaves_the_old_councils_kept_lists(client, world):
+    now, _ = _terms(world.virtual_school)
+    _children(world, (now, now), 6)
+    client.force_login(world.vs_officer)
+    _, before = _look(client)
+    moved_child = world.virtual_school.children.filter(
+        peps__state=Pep.State.DRAFT, peps__due_date__lt=timezone.localdate()
+    ).first()
+    moved = [f"/peps/{pk}/" for pk in moved_child.peps.values_list("pk", flat=True)]
+    assert set(moved) & set(_list(before, "overdue"))
+    old_generation = _generations(world.virtual_school.pk)
+    moved_child = type(moved_child).objects.get(pk=moved_child.pk)
+    moved_child.virtual_school_id = world.other_vs_officer.virtual_school_id
+    moved_child.save()
+    assert _generations(world.virtual_school.pk) != old_generation  # the council left, renewed
+    _, after = _look(client)
+    assert not set(moved) & set(re.findall(r'href="(/peps/\d+/)"', after))
+
+
+def test_kept_lists_never_show_another_councils_child_even_unrenewed(client, world):
+    """A bulk move that sends no signal leaves the kept ids as they were; the rows are still
+    fetched within the person's own council."""
+    now, _ = _terms(world.virtual_school)
+    _children(world, (now, now), 6)
+    client.force_login(world.vs_officer)
+    _, before = _look(client)
+    shown = _list(before, "overdue")
+    pep = Pep.objects.get(pk=int(shown[0].split("/")[2]))
+    type(pep.child).objects.filter(pk=pep.child_id).update(
+        virtual_school_id=world.other_vs_officer.virtual_school_id
+    )
+    _, after = _look(client)
+    assert shown[0] not in re.findall(r'href="(/peps/\d+/)"', after)
+    assert len(_list(after, "overdue")) == len(shown) - 1
