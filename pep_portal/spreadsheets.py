@@ -120,16 +120,13 @@ def _attribute(value: str) -> str:
 # (50,000 cells), against under 0.1 s here. Strings are inline (no shared-string table to hold in
 # memory), and the styles are a fixed set: plain, bold, and each with money, date or date-time.
 _NUMBER_FORMATS = {MONEY_FORMAT: 164, DATE_FORMAT: 165, DATE_TIME_FORMAT: 166}
-_STYLE = {  # (number format, bold) -> the cellXfs index in _STYLES
-    (None, False): 0,
-    (None, True): 1,
-    (MONEY_FORMAT, False): 2,
-    (DATE_FORMAT, False): 3,
-    (DATE_TIME_FORMAT, False): 4,
-    (MONEY_FORMAT, True): 5,
-    (DATE_FORMAT, True): 6,
-    (DATE_TIME_FORMAT, True): 7,
-}
+# The cell styles, each a (number format, bold) pair; a cell's `s` is its place in this list.
+_STYLE_KEYS = [
+    (code, bold)
+    for bold in (False, True)
+    for code in (None, MONEY_FORMAT, DATE_FORMAT, DATE_TIME_FORMAT)
+]
+_STYLE = {key: index for index, key in enumerate(_STYLE_KEYS)}
 _XF = '<xf numFmtId="{num}" fontId="{font}" fillId="0" borderId="0" xfId="0"{apply}/>'
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -153,7 +150,7 @@ _STYLES = (
             font=int(bold),
             apply=(' applyNumberFormat="1"' if code else "") + (' applyFont="1"' if bold else ""),
         )
-        for (code, bold), _ in sorted(_STYLE.items(), key=lambda item: item[1])
+        for code, bold in _STYLE_KEYS
     )
     + "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
@@ -227,13 +224,13 @@ def _text(value: str) -> str:
 
 def _cell(reference: str, value, bold: bool) -> str:
     """One cell's XML; `value` is already plain (_plain) and not None."""
+    plain_style = f' s="{_STYLE[None, bold]}"' if bold else ""
     if isinstance(value, str):
-        style = ' s="1"' if bold else ""
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c r="{reference}" t="inlineStr"{style}><is><t{space}>{_text(value)}</t></is></c>'
+        text = _text(value)
+        return f'<c r="{reference}" t="inlineStr"{plain_style}><is><t{space}>{text}</t></is></c>'
     if isinstance(value, bool):
-        style = ' s="1"' if bold else ""
-        return f'<c r="{reference}" t="b"{style}><v>{int(value)}</v></c>'
+        return f'<c r="{reference}" t="b"{plain_style}><v>{int(value)}</v></c>'
     if isinstance(value, Decimal | float) and not math.isfinite(value):
         return f'<c r="{reference}"/>'  # NaN or infinity: no number Excel can hold
     if isinstance(value, datetime):
@@ -253,43 +250,44 @@ def _cell(reference: str, value, bold: bool) -> str:
 
 
 def _row(out: list, number: int, values: Iterable, letters: list[str], bold: bool) -> None:
+    """One row's XML, of values already plain (`_plain`)."""
     cells = []
-    for i, value in enumerate(values):
-        plain = _plain(value)
+    for i, plain in enumerate(values):
         if plain is not None:
             cells.append(_cell(f"{letters[i]}{number}", plain, bold))
         elif bold:  # an empty heading keeps the row's bold look
-            cells.append(f'<c r="{letters[i]}{number}" s="1"/>')
+            cells.append(f'<c r="{letters[i]}{number}" s="{_STYLE[None, True]}"/>')
     out.append(f'<row r="{number}">{"".join(cells)}</row>')
 
 
 def _worksheet(table: Sheet) -> tuple[str, str]:
-    """The sheet's XML and the range its filter covers."""
-    every_row = [*table.rows, *table.totals]
-    columns = max([len(table.headings), *(len(r) for r in every_row), 1])
+    """The sheet's XML, and the last column and row its filter covers."""
+    rows = [[_plain(value) for value in row] for row in table.rows]
+    totals = [[_plain(value) for value in row] for row in table.totals]
+    columns = max([len(table.headings), *(len(r) for r in [*rows, *totals]), 1])
     widths = [max(10, len(str(h or ""))) for h in table.headings]
     widths += [10] * (columns - len(widths))
-    for row in every_row:
-        for i, value in enumerate(row):
-            widths[i] = max(widths[i], _shown_width(_plain(value)))
+    for row in [*rows, *totals]:
+        for i, plain in enumerate(row):
+            widths[i] = max(widths[i], _shown_width(plain))
     letters = [column_letter(i) for i in range(1, columns + 1)]
     cols = "".join(
         f'<col min="{i}" max="{i}" width="{min(60, width + 2)}" customWidth="1"/>'
         for i, width in enumerate(widths, start=1)
     )
     out = [_SHEET_HEAD.format(cols=cols)]
-    _row(out, 1, table.headings, letters, bold=True)
+    _row(out, 1, [_plain(h) for h in table.headings], letters, bold=True)
     number = 1
-    for row in table.rows:
+    for row in rows:
         number += 1
         _row(out, number, row, letters, bold=False)
-    for row in table.totals:
+    for row in totals:
         number += 1
         _row(out, number, row, letters, bold=True)
     for note in table.notes:
         number += 2  # a blank row, then the note
-        _row(out, number, [note], letters, bold=False)
-    last = (letters[max(1, len(table.headings)) - 1], len(table.rows) + 1)
+        _row(out, number, [_plain(note)], letters, bold=False)
+    last = (letters[max(1, len(table.headings)) - 1], len(rows) + 1)
     out.append(f'</sheetData><autoFilter ref="A1:{last[0]}{last[1]}"/></worksheet>')
     return "".join(out), last
 
