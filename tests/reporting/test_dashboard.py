@@ -5,9 +5,14 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
-from children.selectors import ChildFilters, children_of_virtual_school
+from children.selectors import (
+    ChildFilters,
+    children_of_virtual_school,
+    virtual_school_children_matching,
+)
 from pep_portal.kept import figures_changed
 from reporting.figures import dashboard
 from tests.reporting.conftest import make_children
@@ -128,12 +133,19 @@ def test_the_years_ratings_count_a_child_who_has_since_left_care(world, terms, c
     left.save()
     board = dashboard(user=world.vs_officer, values={}, today=today)
     assert board.cohort.count == 7
-    ids, year_ids = figures._cohort(world.vs_officer, board.values, term)
-    assert left.pk in year_ids and left.pk not in ids
+    ids, of_rated = figures._cohort(world.vs_officer, board.values, term)
+    assert left.pk not in ids
+    ((lookup, rated_ids),) = of_rated.children
+    assert lookup == "child_id__in_array" and left.pk in rated_ids
     all_terms = figures.person_terms(world.vs_officer)
-    read_alone = figures._ratings(world.vs_officer, board.values, all_terms, term, None)
+    others = figures.child_filters({**board.values, "term": ""})
+    rated_alone = virtual_school_children_matching(user=world.vs_officer, filters=others)
+    read_alone = figures._ratings(
+        board.values, all_terms, term, Q(child__in=rated_alone.values("pk"))
+    )
     assert board.ratings == read_alone
     assert sum(f.count for _, row in board.ratings for f in row) == 2
     # With a filter on the term's PEP the ratings are read on their own, as before.
     chosen = {**board.values, "pep_state": "submitted"}
-    assert figures._cohort(world.vs_officer, chosen, term)[1] is None
+    ((lookup, _),) = figures._cohort(world.vs_officer, chosen, term)[1].children
+    assert lookup == "child__in"
