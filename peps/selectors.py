@@ -100,8 +100,15 @@ def quality_assurance_queue_kept(*, user: User):
         ("quality-queue", user.pk),
         lambda: list(queue.values_list("pk", flat=True)),
     )
-    rows = Pep.objects.filter(child__virtual_school=user.virtual_school_id)  # as the deadlines
-    return KeptRows(ids, rows.select_related("child", "term", "submitted_by")), counted_at
+    return KeptRows(ids, _own_councils_peps(user).select_related("submitted_by")), counted_at
+
+
+def _own_councils_peps(user: User) -> QuerySet[Pep]:
+    """The rows a kept list of PEP ids is read from: within the person's own council whatever
+    the cache holds, so a child moved to another Virtual School since never shows."""
+    return Pep.objects.filter(child__virtual_school=user.virtual_school_id).select_related(
+        "child", "term"
+    )
 
 
 DUE_LATER_SHOWN = 50
@@ -120,11 +127,7 @@ def dashboard_for(*, user: User, today) -> dict:
             ("deadlines", user.pk, today.isoformat()),
             lambda: _deadlines_drawn_up(user=user, today=today),
         )
-        # Fetched within the council whatever the cache holds: a child moved to another
-        # Virtual School since the lists were kept never shows here.
-        rows = Pep.objects.filter(child__virtual_school=user.virtual_school_id).select_related(
-            "child", "term"
-        )
+        rows = _own_councils_peps(user)
         pages = {name: KeptRows(ids, rows) for name, ids in found["ids"].items()}
         due_later = KeptRows(found["due_later"], rows)[:]
     else:
@@ -166,7 +169,7 @@ def _deadline_lists(*, user: User, today):
         # A caseload or a school's roll is a few dozen children: found once, so that each list
         # below is a look-up by their ids rather than the access check compiled and run again.
         child_ids = list(children.values_list("pk", flat=True))
-        in_scope, children_count = Q(child_id__in_array=child_ids), child_ids.__len__
+        in_scope, children_count = Q(child_id__in_array=child_ids), lambda: len(child_ids)
     open_peps = (
         Pep.objects.filter(in_scope)
         .exclude(state=Pep.State.SIGNED_OFF)
