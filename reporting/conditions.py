@@ -104,12 +104,20 @@ class Figure:
     condition: Callable[[Term, date], Q]
 
 
-def _overdue(term: Term, today: date) -> Q:
-    return _has_pep(
-        term.virtual_school_id,
-        state__in=[Pep.State.DRAFT, Pep.State.SCHOOL_COMPLETE],
-        due_date__lt=today,
-    )
+# Conditions on the child's open PEP (a child has at most one: `one_open_pep_per_child`), as
+# lookups on it, so that the dashboard can count its children's open PEPs in one pass where a
+# condition on each child probes its open PEP once for every figure.
+OPEN_PEP_LOOKUPS: dict[str, Callable[[date], dict]] = {
+    "overdue": lambda today: {
+        "state__in": [Pep.State.DRAFT, Pep.State.SCHOOL_COMPLETE],
+        "due_date__lt": today,
+    },
+    "waiting_qa": lambda today: {"state": Pep.State.SUBMITTED},
+}
+
+
+def _with_open_pep(key: str) -> Callable[[Term, date], Q]:
+    return lambda term, today: _has_pep(term.virtual_school_id, **OPEN_PEP_LOOKUPS[key](today))
 
 
 # Conditions on the term's PEP and on its education record, named once: the list filters its
@@ -120,13 +128,15 @@ PEP_CONDITIONS = {
     "first_pep_on_time": FIRST_PEP & SUBMITTED_IN_TIME,
     "first_pep_late": FIRST_PEP & ~SUBMITTED_IN_TIME,
 }
-RECORD_CONDITIONS = {
-    "persistent_absence": Q(persistently_absent=True),
-    "severe_absence": Q(severely_absent=True),
-    "suspended": Q(suspensions__gt=0),
-    "permanently_excluded": Q(permanently_excluded=True),
-    "neet": Q(eet_status="neet"),
+# As lookups on the record, so that the dashboard can count them from the PEP's side too.
+RECORD_LOOKUPS = {
+    "persistent_absence": {"persistently_absent": True},
+    "severe_absence": {"severely_absent": True},
+    "suspended": {"suspensions__gt": 0},
+    "permanently_excluded": {"permanently_excluded": True},
+    "neet": {"eet_status": "neet"},
 }
+RECORD_CONDITIONS = {key: Q(**lookups) for key, lookups in RECORD_LOOKUPS.items()}
 
 
 def _with_term_pep(key: str) -> Callable[[Term, date], Q]:
@@ -138,11 +148,8 @@ def _with_term_record(key: str) -> Callable[[Term, date], Q]:
 
 
 FIGURES: dict[str, Figure] = {
-    "overdue": Figure("PEP overdue now", _overdue),
-    "waiting_qa": Figure(
-        "Waiting for quality assurance",
-        lambda term, today: _has_pep(term.virtual_school_id, state=Pep.State.SUBMITTED),
-    ),
+    "overdue": Figure("PEP overdue now", _with_open_pep("overdue")),
+    "waiting_qa": Figure("Waiting for quality assurance", _with_open_pep("waiting_qa")),
     "first_pep_on_time": Figure(
         "First PEP submitted within its timescale", _with_term_pep("first_pep_on_time")
     ),

@@ -30,12 +30,12 @@ from peps.models import Pep, Term
 from .conditions import (
     AREAS,
     FIGURES,
+    OPEN_PEP_LOOKUPS,
     PEP_CONDITIONS,
-    RECORD_CONDITIONS,
+    RECORD_LOOKUPS,
     in_area,
     in_care_during,
     term_peps,
-    term_records,
     terms_peps,
     with_a_school,
 )
@@ -45,9 +45,6 @@ from .periods import year_label
 # The list's own filters that the dashboard offers, and carries into every link.
 DASHBOARD_KEYS = ("term", "pep_state", "qa_rating", "key_stage", "social_worker", "school", "area")
 COMMITTED = (PpPlusRequest.Decision.APPROVED, PpPlusRequest.Decision.PART_APPROVED)
-# The figures that are a condition on the child itself; the others are counted over the
-# term's PEPs and their education records, by the same conditions the list filters with.
-CHILD_FIGURES = ("overdue", "waiting_qa")
 
 
 @dataclass(frozen=True)
@@ -118,7 +115,6 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
     # figure's query filters by them.
     ids, of_rated = _cohort(user, values, term)
     cohort = Child.objects.filter(pk__in_array=ids)
-    conditions = {key: FIGURES[key].condition(term, today) for key in CHILD_FIGURES}
     stages = {name: born_in_year_group(years, today=today) for name, years in KEY_STAGES.items()}
     virtual_school = user.virtual_school
     # Where the children's schools are: every child of the cohort is the Virtual School's, and
@@ -126,19 +122,32 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
     # two conditions (out of the area = at a school less in the area; none = the rest), where
     # counting each read every child's current school four times.
     at_school = {"in": in_area(virtual_school), "school": with_a_school(virtual_school)}
-    # Three passes: the children (their age, school and open PEPs), the term's PEPs of those
-    # children, and those PEPs' typed education data. A figure about the term's PEP or its
-    # record is a count of distinct children there, where a condition on each child would
-    # read the term's PEPs once for every figure.
+    # Three passes: the children (their age and school), their open PEPs, and the term's PEPs
+    # of those children with their typed education data. A figure about a PEP or its record is
+    # a count of distinct children there, where a condition on each child would probe its PEPs
+    # once for every figure.
     counts = cohort.aggregate(
         total=Count("pk"),
-        **{f"figure_{key}": Count("pk", filter=q) for key, q in conditions.items()},
         **{f"stage_{i}": Count("pk", filter=q) for i, q in enumerate(stages.values())},
         **{f"area_{key}": Count("pk", filter=q) for key, q in at_school.items()},
     )
     counts["area_out"] = counts["area_school"] - counts["area_in"]
     counts["area_none"] = counts["total"] - counts["area_school"]
     children = lambda condition=None: Count("child", distinct=True, filter=condition)  # noqa: E731
+    open_peps = (
+        Pep.objects.filter(child_id__in_array=ids)
+        .exclude(state=Pep.State.SIGNED_OFF)
+        .aggregate(
+            **{f"figure_{key}": children(Q(**on(today))) for key, on in OPEN_PEP_LOOKUPS.items()},
+            waiting_since=Min("submitted_at", filter=Q(state=Pep.State.SUBMITTED)),
+        )
+    )
+    # The record of the term's PEP (one a PEP), joined to it, where reading the records by
+    # themselves found the term's latest PEPs a second time.
+    record = lambda key: Q(  # noqa: E731
+        **{f"education__{lookup}": value for lookup, value in RECORD_LOOKUPS[key].items()}
+    )
+    with_record = Q(education__isnull=False)
     peps = (
         term_peps(term)
         .filter(child_id__in_array=ids)
@@ -146,17 +155,14 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
             in_term=children(),
             signed_off=children(Q(state=Pep.State.SIGNED_OFF)),
             **{f"figure_{key}": children(q) for key, q in PEP_CONDITIONS.items()},
+            average=Avg("education__attendance_percent"),
+            recorded=Count("education", filter=Q(education__attendance_percent__isnull=False)),
+            suspension_days=Sum("education__suspension_days"),
+            post_16=Count("education", filter=with_record & ~Q(education__eet_status="")),
+            **{f"figure_{key}": children(record(key)) for key in RECORD_LOOKUPS},
         )
     )
-    records = term_records(term).filter(child_id__in_array=ids)
-    typed = records.aggregate(
-        average=Avg("attendance_percent"),
-        recorded=Count("pk", filter=Q(attendance_percent__isnull=False)),
-        suspension_days=Sum("suspension_days"),
-        post_16=Count("pk", filter=~Q(eet_status="")),
-        **{f"figure_{key}": children(q) for key, q in RECORD_CONDITIONS.items()},
-    )
-    counts |= peps | {f"figure_{key}": typed[f"figure_{key}"] for key in RECORD_CONDITIONS}
+    counts |= open_peps | peps
     total = counts["total"]
     list_url = reverse("children:virtual_school_children")
     link = lambda **more: _list_link(values, list_url, **more)  # noqa: E731
@@ -183,23 +189,21 @@ def dashboard(*, user: User, values: dict[str, str], today: date) -> Dashboard:
         figure("first_pep_on_time", first_pep_total),
         figure("first_pep_late", first_pep_total),
     ]  # fmt: skip
-    waiting_since = Pep.objects.filter(state=Pep.State.SUBMITTED, child_id__in_array=ids).aggregate(
-        oldest=Min("submitted_at")
-    )["oldest"]
+    waiting_since = open_peps["waiting_since"]
     board.waiting_longest_days = (today - waiting_since.date()).days if waiting_since else None
     board.ratings = _ratings(values, terms, term, of_rated)
 
     board.average_attendance = (
-        Decimal(typed["average"]).quantize(Decimal("0.1")) if typed["average"] is not None else None
+        Decimal(peps["average"]).quantize(Decimal("0.1")) if peps["average"] is not None else None
     )
-    board.attendance_recorded = typed["recorded"]
+    board.attendance_recorded = peps["recorded"]
     board.attendance = [
-        figure("persistent_absence", typed["recorded"]),
-        figure("severe_absence", typed["recorded"]),
+        figure("persistent_absence", peps["recorded"]),
+        figure("severe_absence", peps["recorded"]),
     ]
     board.exclusions = [figure("suspended", total), figure("permanently_excluded", total)]
-    board.suspension_days = typed["suspension_days"]
-    board.post_16 = [figure("neet", typed["post_16"])]
+    board.suspension_days = peps["suspension_days"]
+    board.post_16 = [figure("neet", peps["post_16"])]
     board.ppplus = _ppplus(ids, term, virtual_school_id=user.virtual_school_id)
     return board
 

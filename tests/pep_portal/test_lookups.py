@@ -60,3 +60,14 @@ def test_in_array_takes_ids_as_one_value_and_refuses_what_is_not_an_id():
     assert list(Enrolment.objects.filter(child_id__in_array=Ids())) == []
     with pytest.raises((TypeError, ValueError)):
         list(Child.objects.filter(pk__in_array=["1 OR 1=1"]))
+
+
+def test_ids_are_whole_numbers_from_the_start_and_their_array_is_written_once():
+    with pytest.raises(ValueError):
+        Ids(["1 OR 1=1"])
+    ids = Ids(["3", 1, 2])
+    assert ids == {1, 2, 3}
+    assert sorted(int(v) for v in ids.array.strip("{}").split(",")) == [1, 2, 3]
+    assert ids.array is ids.array
+    chosen, _ = ChildFactory.create_batch(2)
+    assert list(Child.objects.filter(pk__in_array=Ids([chosen.pk]))) == [chosen]

@@ -2,11 +2,13 @@
 and that it costs the same number of queries whatever the size of the Virtual School."""
 
 import re
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.db.models import Q
+from django.db.models import Avg, Count, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from children.selectors import (
     ChildFilters,
@@ -14,6 +16,8 @@ from children.selectors import (
     virtual_school_children_matching,
 )
 from pep_portal.kept import figures_changed
+from peps.models import EducationRecord
+from reporting.conditions import FIGURES, RECORD_CONDITIONS, term_peps, term_records
 from reporting.figures import dashboard
 from tests.reporting.conftest import make_children
 
@@ -149,3 +153,33 @@ def test_the_years_ratings_count_a_child_who_has_since_left_care(world, terms, c
     chosen = {**board.values, "pep_state": "submitted"}
     ((lookup, _),) = figures._cohort(world.vs_officer, chosen, term)[1].children
     assert lookup == "child__in"
+
+
+def test_the_typed_figures_are_the_terms_records_whatever_peps_have_none(world, terms, cohort):
+    """The records are read joined to the term's PEPs: a PEP with no record adds nothing to
+    the attendance, suspensions or post-16 counts, which are those of the records themselves."""
+    today = timezone.localdate()
+    board = dashboard(user=world.vs_officer, values={}, today=today)
+    mine = Q(child__virtual_school=world.virtual_school)
+    EducationRecord.objects.filter(pk=term_records(board.term).filter(mine).first().pk).delete()
+    EducationRecord.objects.filter(term=board.term, child=cohort[1]).update(
+        eet_status="neet", attendance_percent=Decimal("42.5"), suspensions=2, suspension_days=3
+    )
+    assert term_peps(board.term).filter(mine, education__isnull=True).exists()
+    board = dashboard(user=world.vs_officer, values={}, today=today)
+    records = term_records(board.term).filter(mine)
+    expected = records.aggregate(
+        recorded=Count("pk", filter=Q(attendance_percent__isnull=False)),
+        average=Avg("attendance_percent"),
+        days=Sum("suspension_days"),
+        post_16=Count("pk", filter=~Q(eet_status="")),
+    )
+    assert expected["post_16"] >= 1 and expected["recorded"] >= 1
+    assert board.attendance_recorded == expected["recorded"]
+    assert board.average_attendance == Decimal(expected["average"]).quantize(Decimal("0.1"))
+    assert board.suspension_days == expected["days"]
+    counted = {f.label: f.count for f in [*board.attendance, *board.exclusions, *board.post_16]}
+    for key, condition in RECORD_CONDITIONS.items():
+        children = records.filter(condition).values("child").distinct().count()
+        assert counted[FIGURES[key].label] == children, key
+    assert board.post_16[0].of == expected["post_16"]
