@@ -316,3 +316,24 @@ def test_notices_about_a_child_go_with_access_to_them(client, world, pep):
         )
         html = client.get(reverse("peps:deadlines")).content.decode()
     assert world.child.display_name not in html
+
+
+def test_a_run_that_writes_many_reminders_refreshes_their_statistics(
+    world, pep, monkeypatch, django_capture_on_commit_callbacks
+):
+    """On PostgreSQL, once it has written ANALYZE_AFTER reminders the job analyses the table
+    (after that Virtual School, and again at the end), so that the planner does not go on
+    reading it as empty; a quiet run does not."""
+    from peps.clock import reminders
+
+    monkeypatch.setattr(reminders, "ANALYZE_AFTER", 1)
+    with time_machine.travel(pep.due_date + timedelta(days=3)):
+        with CaptureQueriesContext(connection) as busy, django_capture_on_commit_callbacks():
+            report = run_daily_reminders()
+        with CaptureQueriesContext(connection) as quiet, django_capture_on_commit_callbacks():
+            run_daily_reminders()
+    analysed = lambda queries: [q for q in queries if "ANALYZE" in q["sql"]]  # noqa: E731
+    assert report.reminders >= 1
+    assert len(analysed(busy.captured_queries)) == (2 if connection.vendor == "postgresql" else 0)
+    assert analysed(quiet.captured_queries) == []
+    assert Reminder.objects.filter(pep=pep, digest__isnull=False).exists()
