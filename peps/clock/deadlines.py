@@ -34,7 +34,7 @@ pathway plan replaces the PEP2, and its own review date is the one shown and rem
 from calendar import monthrange
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -153,9 +153,15 @@ def events_since(pep: Pep) -> date:
     """From when entering care or a school move belongs to this PEP: the day after the previous
     PEP was signed off, or for a first PEP, a year before its term ends."""
     previous = pep.previous if pep.previous_id else None
-    if previous is not None and previous.signed_off_at is not None:
-        return timezone.localtime(previous.signed_off_at).date() + timedelta(days=1)
-    return pep.term.end_date - timedelta(days=365)
+    return events_since_from(pep.term.end_date, previous.signed_off_at if previous else None)
+
+
+def events_since_from(term_end: date, previous_signed_off_at: datetime | None) -> date:
+    """`events_since` from the PEP's term's end and when its previous PEP was signed off (the
+    daily job reads that with the PEP, rather than the previous PEP whole)."""
+    if previous_signed_off_at is not None:
+        return timezone.localtime(previous_signed_off_at).date() + timedelta(days=1)
+    return term_end - timedelta(days=365)
 
 
 def add_months(day: date, months: int) -> date:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Role, SchoolMembership, User, VirtualSchool
@@ -22,9 +22,23 @@ from children.services import planned_school_moves_apply
 from children.signals import children_changed_in_bulk
 
 from .. import tasks
-from ..models import Digest, Pep, PepSettings, Reminder, ReminderPreference, SectionAnswer
+from ..models import (
+    Digest,
+    Pep,
+    PepSettings,
+    Reminder,
+    ReminderPreference,
+    SectionAnswer,
+    Term,
+)
 from .calendar import CalendarIncomplete, SchoolCalendar
-from .deadlines import DEFAULTS, due_for, events_since, pep2_reviewed_in, social_care_due_for
+from .deadlines import (
+    DEFAULTS,
+    due_for,
+    events_since_from,
+    pep2_reviewed_in,
+    social_care_due_for,
+)
 
 BATCH_SIZE = 500
 # Reminders written in one run after which the job refreshes the table's statistics.
@@ -53,11 +67,13 @@ def run_daily_reminders(
     report = RunReport()
     report.moves = planned_school_moves_apply(today=today)
     by_email = _email_choices()
+    terms = Term.objects.in_bulk()  # a few thousand: every council's
     analysed = False
     for virtual_school in virtual_schools or VirtualSchool.objects.order_by("pk"):
         _run_for_virtual_school(
-            virtual_school, today=today, report=report, batch_size=batch_size, by_email=by_email
-        )
+            virtual_school, today=today, report=report, batch_size=batch_size,
+            by_email=by_email, terms=terms,
+        )  # fmt: skip
         if not analysed and report.reminders >= ANALYZE_AFTER:
             _refresh_statistics()
             analysed = True
@@ -83,19 +99,22 @@ def _email_choices() -> dict[int, str]:
     return dict(ReminderPreference.objects.values_list("user_id", "frequency"))
 
 
-def _run_for_virtual_school(virtual_school, *, today, report, batch_size, by_email) -> None:
+def _run_for_virtual_school(virtual_school, *, today, report, batch_size, by_email, terms) -> None:
     settings = PepSettings.objects.filter(virtual_school=virtual_school).first() or DEFAULTS
     calendar = SchoolCalendar.for_virtual_school(virtual_school.pk)
     staff = User.objects.filter(virtual_school=virtual_school, is_active=True)
     officers = list(staff.filter(role=Role.VIRTUAL_SCHOOL_OFFICER).values_list("pk", flat=True))
     heads = list(staff.filter(role=Role.VIRTUAL_SCHOOL_HEAD).values_list("pk", flat=True))
+    # Each PEP with its child, and when its previous PEP was signed off: the terms come from
+    # the run's own table of them, not a model object made again for each PEP.
     open_peps = (
         Pep.objects.filter(child__virtual_school=virtual_school)
         .exclude(state=Pep.State.SIGNED_OFF)
-        .select_related("child", "term", "previous")
+        .select_related("child")
+        .annotate(previous_signed_off_at=F("previous__signed_off_at"))
         .order_by("pk")
     )
-    context = _Context(today, settings, calendar, officers, heads, by_email)
+    context = _Context(today, settings, calendar, officers, heads, by_email, terms)
     last_pk = 0
     dates_changed = report.due_dates_changed
     while batch := list(open_peps.filter(pk__gt=last_pk)[:batch_size]):
@@ -116,6 +135,7 @@ class _Context:
     officers: list[int]
     heads: list[int]
     by_email: dict[int, str]
+    terms: dict[int, Term]
 
 
 def _run_batch(batch, context: _Context, report) -> None:
@@ -165,11 +185,13 @@ def _run_batch(batch, context: _Context, report) -> None:
     changed, new = [], []
     for pep in batch:
         child = pep.child
+        if pep.term_id in context.terms:  # else read by itself: a term made during the run
+            pep.term = context.terms[pep.term_id]
         due = due_for(
             pep=pep,
             calendar=context.calendar,
             settings=context.settings,
-            events_since=events_since(pep),
+            events_since=events_since_from(pep.term.end_date, pep.previous_signed_off_at),
             entered_care=child.date_entered_care,
             new_schools=starts[pep.child_id],
             left_care=child.date_left_care,
