@@ -100,7 +100,12 @@ class Reminder(models.Model):
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="reminders")
-    recipient = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the (recipient, created_on) index below serves every read by
+    # recipient, and each index is one more to write for every reminder (a first run writes
+    # hundreds of thousands, and writes them again when it puts them in digests).
+    recipient = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     occasion = models.DateField(help_text="The date it is about (due date, meeting date, ...)")
     message = models.TextField()
     created_on = models.DateField()
