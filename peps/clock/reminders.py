@@ -67,13 +67,11 @@ def run_daily_reminders(
     report = RunReport()
     report.moves = planned_school_moves_apply(today=today)
     by_email = _email_choices()
-    terms = Term.objects.in_bulk()  # a few thousand: every council's
     analysed = False
     for virtual_school in virtual_schools or VirtualSchool.objects.order_by("pk"):
         _run_for_virtual_school(
-            virtual_school, today=today, report=report, batch_size=batch_size,
-            by_email=by_email, terms=terms,
-        )  # fmt: skip
+            virtual_school, today=today, report=report, batch_size=batch_size, by_email=by_email
+        )
         if not analysed and report.reminders >= ANALYZE_AFTER:
             _refresh_statistics()
             analysed = True
@@ -88,10 +86,12 @@ def _refresh_statistics() -> None:
     may say it is empty. Without a column's statistics the planner takes each batch's "sent
     before" (500 PEPs' reminders) to be every row and scans the table, which grows as the run
     goes; every deadlines page would too until autovacuum gets to it. So the job analyses the
-    table once it has written ANALYZE_AFTER reminders, and again at the end."""
+    table after the Virtual School in which its reminders reach ANALYZE_AFTER, and again at the
+    end. Only the table's owner may analyse it, so the app's role calls a function the owner's
+    migration made for that alone (peps/migrations/0016)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Reminder._meta.db_table}")
+            cursor.execute("SELECT peps_analyze_reminders()")
 
 
 def _email_choices() -> dict[int, str]:
@@ -99,14 +99,16 @@ def _email_choices() -> dict[int, str]:
     return dict(ReminderPreference.objects.values_list("user_id", "frequency"))
 
 
-def _run_for_virtual_school(virtual_school, *, today, report, batch_size, by_email, terms) -> None:
+def _run_for_virtual_school(virtual_school, *, today, report, batch_size, by_email) -> None:
     settings = PepSettings.objects.filter(virtual_school=virtual_school).first() or DEFAULTS
     calendar = SchoolCalendar.for_virtual_school(virtual_school.pk)
+    # Read with the calendar, so that the PEPs' terms and the calendar's dates agree.
+    terms = Term.objects.filter(virtual_school=virtual_school).in_bulk()
     staff = User.objects.filter(virtual_school=virtual_school, is_active=True)
     officers = list(staff.filter(role=Role.VIRTUAL_SCHOOL_OFFICER).values_list("pk", flat=True))
     heads = list(staff.filter(role=Role.VIRTUAL_SCHOOL_HEAD).values_list("pk", flat=True))
     # Each PEP with its child, and when its previous PEP was signed off: the terms come from
-    # the run's own table of them, not a model object made again for each PEP.
+    # the council's own, read once, not a model object made again for each PEP.
     open_peps = (
         Pep.objects.filter(child__virtual_school=virtual_school)
         .exclude(state=Pep.State.SIGNED_OFF)
@@ -185,8 +187,10 @@ def _run_batch(batch, context: _Context, report) -> None:
     changed, new = [], []
     for pep in batch:
         child = pep.child
-        if pep.term_id in context.terms:  # else read by itself: a term made during the run
-            pep.term = context.terms[pep.term_id]
+        term = context.terms.get(pep.term_id)
+        if term is None:  # another council's (a child who moved) or one made since
+            term = context.terms[pep.term_id] = Term.objects.get(pk=pep.term_id)
+        pep.term = term
         due = due_for(
             pep=pep,
             calendar=context.calendar,
@@ -471,7 +475,9 @@ def _put_in_digests(rows: list[tuple[int, int]]) -> None:
         for reminder_id, digest_id in rows:
             by_digest[digest_id].append(reminder_id)
         for digest_id, reminder_ids in by_digest.items():
-            Reminder.objects.filter(pk__in=reminder_ids).update(digest_id=digest_id)
+            Reminder.objects.filter(pk__in=reminder_ids, digest__isnull=True).update(
+                digest_id=digest_id
+            )
         return
     reminder_ids, digest_ids = (list(column) for column in zip(*rows, strict=True))
     with connection.cursor() as cursor:

@@ -122,3 +122,19 @@ def test_tables_made_by_later_migrations_are_granted_too(app_role):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE later_table")
+
+
+def test_the_app_role_refreshes_the_reminders_statistics_through_the_owners_function(app_role):
+    """The daily job analyses the reminders table; only its owner may, so the app's role calls
+    the function the migration made. ANALYZE of its own is skipped with a warning."""
+    conn = _connect(app_role)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("ANALYZE peps_reminder")
+            assert any("only table or database owner" in n for n in conn.notices)
+            conn.notices.clear()
+            cursor.execute("SELECT peps_analyze_reminders()")
+            assert conn.notices == []
+        conn.commit()
+    finally:
+        conn.close()
