@@ -1,10 +1,12 @@
 """Reads of children, always scoped to the person asking."""
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -82,21 +84,97 @@ def with_current_details(children: QuerySet[Child]) -> QuerySet[Child]:
 
 
 def caseload_for(*, user: User) -> QuerySet[Child]:
-    """The children allocated to this social worker now."""
-    return with_current_details(
-        children_visible_to(user=user).filter(
-            allocations__social_worker=user, allocations__end_date__isnull=True
-        )
+    """The children allocated to this social worker now (`with_row_details` for the list)."""
+    return children_visible_to(user=user).filter(
+        allocations__social_worker=user, allocations__end_date__isnull=True
     )
 
 
 def children_at_schools_of(*, user: User) -> QuerySet[Child]:
     """Children on roll now at the teacher's schools, whichever council looks after them."""
-    return with_current_details(
-        children_visible_to(user=user).filter(
-            enrolments__school__memberships__user=user, enrolments__end_date__isnull=True
+    return (
+        children_visible_to(user=user)
+        .filter(enrolments__school__memberships__user=user, enrolments__end_date__isnull=True)
+        .select_related("virtual_school")
+        .distinct()
+    )
+
+
+# What a row of a list of children shows of the child's open PEP (`_pep_cell.html`).
+ROW_PEP_FIELDS = ("id", "child_id", "kind", "state", "due_date", "due_reason",
+                  "social_care_due_date")  # fmt: skip
+
+
+def with_row_details(children, *, placements: bool = False) -> list[Child]:
+    """The children (a queryset or a page of one), each with what a row of a list shows:
+    `open_peps` (PEP objects with ROW_PEP_FIELDS), `school_names`, `social_worker_names` and,
+    with `placements`, `placement_types` (their labels).
+
+    One query for any number of children, reading those columns and no more, where the three
+    prefetches of `with_current_details` (which the export keeps, for whole objects) built
+    three querysets and a model object for every school, enrolment, allocation and person:
+    about 2 ms of a caseload page's 15 on the national data set."""
+    children = list(children)
+    if not children:
+        return children
+    pep_model = Child._meta.get_field("peps").related_model
+    ids = [child.pk for child in children]
+    if connection.vendor == "postgresql":
+        condition, params = "= ANY(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
+    else:
+        condition, params = f"IN ({', '.join(['%s'] * len(ids))})", ids
+    tables = {
+        "pep": pep_model._meta.db_table,
+        "enrolment": Enrolment._meta.db_table,
+        "school": School._meta.db_table,
+        "allocation": SocialWorkerAllocation._meta.db_table,
+        "user": User._meta.db_table,
+        "placement": Placement._meta.db_table,
+    }
+    parts = [
+        f"""SELECT 'pep', p.child_id, p.id, p.kind, p.state, p.due_date, p.due_reason,
+              p.social_care_due_date
+            FROM {tables["pep"]} p WHERE p.child_id {condition} AND p.state <> 'signed_off'""",  # noqa: S608
+        f"""SELECT 'school', e.child_id, e.id, s.name, NULL, NULL, NULL, NULL
+            FROM {tables["enrolment"]} e JOIN {tables["school"]} s ON s.id = e.school_id
+            WHERE e.child_id {condition} AND e.end_date IS NULL""",  # noqa: S608
+        f"""SELECT 'social_worker', a.child_id, a.id, COALESCE(NULLIF(u.full_name, ''), u.email),
+              NULL, NULL, NULL, NULL
+            FROM {tables["allocation"]} a JOIN {tables["user"]} u ON u.id = a.social_worker_id
+            WHERE a.child_id {condition} AND a.end_date IS NULL""",  # noqa: S608
+    ]
+    if placements:
+        parts.append(
+            f"""SELECT 'placement', l.child_id, l.id, l.placement_type, NULL, NULL, NULL, NULL
+                FROM {tables["placement"]} l WHERE l.child_id {condition} AND l.end_date IS NULL"""  # noqa: S608
         )
-    ).distinct()
+    # The tables' names come from the models (S608 above); the ids are parameters.
+    found = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2, 3", params * len(parts))
+        rows = cursor.fetchall()
+    labels = dict(Placement.PlacementType.choices)
+    for what, child_id, pk, text, *rest in rows:
+        if what == "pep":
+            state, due_date, due_reason, social_care_due_date = rest
+            if isinstance(due_date, str):  # SQLite returns a UNION's dates as text
+                due_date = date.fromisoformat(due_date)
+            if isinstance(social_care_due_date, str):
+                social_care_due_date = date.fromisoformat(social_care_due_date)
+            values = (pk, child_id, text, state, due_date, due_reason, social_care_due_date)
+            pep = pep_model.from_db(connection.alias, ROW_PEP_FIELDS, values)
+            found["pep", child_id].append(pep)
+        elif what == "placement":
+            found[what, child_id].append(labels.get(text, text))
+        else:
+            found[what, child_id].append(text)
+    for child in children:
+        child.open_peps = found["pep", child.pk]
+        child.school_names = found["school", child.pk]
+        child.social_worker_names = found["social_worker", child.pk]
+        if placements:
+            child.placement_types = found["placement", child.pk]
+    return children
 
 
 def children_placed_with(*, user: User) -> QuerySet[Child]:
@@ -193,13 +271,15 @@ def with_peps_being_written(children: QuerySet[Child]) -> QuerySet[Child]:
 def children_reviewed_by(*, user: User) -> QuerySet[Child]:
     """Children a live explicit grant lets this person read."""
     today = timezone.localdate()
-    return with_current_details(
-        children_visible_to(user=user).filter(
+    return (
+        children_visible_to(user=user)
+        .filter(
             access_grants__grantee=user,
             access_grants__revoked_at__isnull=True,
             access_grants__expires_on__gte=today,
         )
-    ).distinct()
+        .distinct()
+    )
 
 
 def born_in_year_group(year_groups, *, today: date | None = None) -> Q:
@@ -249,23 +329,10 @@ class ChildFilters:
 
 
 def children_of_virtual_school(*, user: User, filters: ChildFilters) -> QuerySet[Child]:
-    """The Virtual School's list: its children, searched and filtered, with what a row shows."""
-    children = virtual_school_children_matching(user=user, filters=filters)
-    # Every child here is the person's own Virtual School's, and no row shows it: joining it
-    # cost a scan of the Virtual Schools for each of the council's children, since the planner
-    # expects a handful of children from the access rows, not 2,000.
-    # The list also says where each child lives (one more query).
-    return (
-        with_current_details(children)
-        .select_related(None)
-        .prefetch_related(
-            Prefetch(
-                "placements",
-                queryset=Placement.objects.filter(end_date__isnull=True),
-                to_attr="current_placements",
-            )
-        )
-    )
+    """The Virtual School's list: its children, searched and filtered (a page of them then
+    given what a row shows by `with_row_details`). Every child here is the person's own
+    Virtual School's, and no row shows it: it is not joined."""
+    return virtual_school_children_matching(user=user, filters=filters)
 
 
 def virtual_school_children_matching(*, user: User, filters: ChildFilters) -> QuerySet[Child]:

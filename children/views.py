@@ -39,14 +39,14 @@ PAGE_SIZE = 25
 
 @role_required(Role.SOCIAL_WORKER)
 def caseload(request):
-    children = selectors.caseload_for(user=request.user)
+    children = selectors.with_row_details(selectors.caseload_for(user=request.user))
     return render(request, "children/caseload.html", {"children": children})
 
 
 @role_required(Role.DESIGNATED_TEACHER)
 def school_children(request):
     schools = request.user.schools.all()
-    children = selectors.children_at_schools_of(user=request.user)
+    children = selectors.with_row_details(selectors.children_at_schools_of(user=request.user))
     return render(
         request, "children/school_children.html", {"schools": schools, "children": children}
     )
@@ -77,6 +77,7 @@ def virtual_school_children(request):
     )
     children = selectors.children_of_virtual_school(user=request.user, filters=filters)
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_row_details(page.object_list, placements=True)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -100,7 +101,7 @@ def carer_home(request):
 
 @role_required(Role.REVIEWING_OFFICER)
 def reviewing(request):
-    children = selectors.children_reviewed_by(user=request.user)
+    children = selectors.with_row_details(selectors.children_reviewed_by(user=request.user))
     return render(request, "children/reviewing.html", {"children": children})
 
 

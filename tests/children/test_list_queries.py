@@ -114,3 +114,58 @@ def test_the_kept_school_filter_follows_a_move_and_a_rename_at_once(db, client, 
     new_school.name = "Brookfield Church Academy"
     new_school.save()
     assert [label for label in _school_options(client) if label.startswith("Brookfield Church")]
+
+
+def test_each_row_shows_the_childs_own_school_social_worker_placement_and_open_pep(db, client):
+    """A list's rows come from one query for all the children (`with_row_details`): each row
+    has its own child's details, a signed-off PEP is not shown as open, and a child with none
+    of them shows what is missing."""
+    from datetime import date, timedelta
+
+    from children.selectors import with_row_details
+    from peps.models import Pep
+    from tests.peps.factories import DraftPepFactory, SignedOffPepFactory
+
+    people = _people()
+    _children(people, 1)
+    listed = people["virtual_school"].children.get()
+    other_worker = UserFactory(
+        role=Role.SOCIAL_WORKER, virtual_school=people["virtual_school"], full_name="Ola Other"
+    )
+    bare = ChildFactory(virtual_school=people["virtual_school"], legal_last_name="Zyx")
+    earlier = SignedOffPepFactory(child=listed)
+    due = date.today() - timedelta(days=3)
+    open_pep = DraftPepFactory(
+        child=listed, term=earlier.term, due_date=due, due_reason="Entered care in May"
+    )
+    services.child_transfer_case(
+        actor=None, child=bare, social_worker=other_worker, start_date=bare.date_entered_care
+    )
+
+    rows = {
+        child.pk: child
+        for child in with_row_details(
+            people["virtual_school"].children.order_by("pk"), placements=True
+        )
+    }
+    assert [pep.pk for pep in rows[listed.pk].open_peps] == [open_pep.pk]
+    shown = rows[listed.pk].open_peps[0]
+    assert (shown.state, shown.due_date, shown.is_overdue) == (Pep.State.DRAFT, due, True)
+    assert rows[listed.pk].school_names == [people["school"].name]
+    assert rows[listed.pk].social_worker_names == [str(people["social_worker"])]
+    assert rows[listed.pk].placement_types == ["Foster care (council carers)"]
+    assert (rows[bare.pk].open_peps, rows[bare.pk].school_names) == ([], [])
+    assert rows[bare.pk].social_worker_names == ["Ola Other"]
+    assert rows[bare.pk].placement_types == []
+    assert with_row_details(people["virtual_school"].children.none()) == []
+
+    client.force_login(people["officer"])
+    html = client.get(reverse("children:virtual_school_children")).content.decode()
+    row = html[html.index(listed.display_name) :]
+    row = row[: row.index("</tr>")]
+    assert people["school"].name in row and "Foster care (council carers)" in row
+    assert "In progress" in row and "Overdue" in row and "Entered care in May" in row
+    bare_row = html[html.index(bare.display_name) :]
+    bare_row = bare_row[: bare_row.index("</tr>")]
+    assert "No current school" in bare_row and "Ola Other" in bare_row
+    assert "No current placement" in bare_row and "None open" in bare_row
