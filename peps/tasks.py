@@ -1,7 +1,11 @@
 """Thin Celery tasks for PEPs: ids in, one email or one service call, their own retries."""
 
+import secrets
+from datetime import date
+
 from celery import shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -74,18 +78,81 @@ def send_digest(*, digest_id: int) -> None:
 
 @shared_task
 def send_daily_reminders() -> dict:
-    """The beat job: refresh due dates and send the day's digests, then forget the one-off
-    tokens of forms sent over a week ago."""
-    # reminders enqueues this module's tasks: import it late
-    from .clock.reminders import run_daily_reminders
+    """The beat job: make the day's planned school moves, then refresh due dates and record
+    reminders in DAILY_JOB_PARTS parts run side by side (each a group of Virtual Schools of
+    about as many children), the last part to finish sending `gather_daily_digests`; then
+    forget the one-off tokens of forms sent over a week ago.
 
-    report = run_daily_reminders()
+    Which parts have finished is kept in the shared cache under this run's own key, so a second
+    run the same day (by hand, or a redelivery) counts its own parts. A part that fails for good
+    leaves the day without digests: its councils' reminders are recorded when the job runs
+    again, and every reminder not yet in a digest goes into the next day's."""
+    # reminders enqueues this module's tasks: import it late
+    from children.services import planned_school_moves_apply
+
+    from .clock.reminders import plan_parts
+
+    today = timezone.localdate()
+    moves = planned_school_moves_apply(today=today)
+    groups = plan_parts(settings.DAILY_JOB_PARTS)
+    run = f"daily-job:{today.isoformat()}:{secrets.token_hex(4)}"
+    for part, virtual_school_ids in enumerate(groups):
+        remind_virtual_schools.delay(
+            run=run,
+            part=part,
+            parts=len(groups),
+            day=today.isoformat(),
+            virtual_school_ids=virtual_school_ids,
+        )
+    if not groups:  # no Virtual School yet: nothing to wait for
+        gather_daily_digests.delay(run=run, day=today.isoformat(), refresh=False)
     return {
-        "peps": report.peps,
-        "reminders": report.reminders,
-        "digests": report.digests,
+        "run": run,
+        "moves": moves,
+        "parts": len(groups),
         "form_tokens_pruned": form_tokens_prune(),
     }
+
+
+RUN_KEPT_SECONDS = 2 * 24 * 60 * 60
+
+
+@shared_task
+def remind_virtual_schools(
+    *, run: str, part: int, parts: int, day: str, virtual_school_ids: list[int]
+) -> dict:
+    """One part of the daily job: these Virtual Schools' due dates and reminders. Run again
+    (a redelivery after a crash) it records nothing twice. The last part of the run to finish
+    sends the digests, once."""
+    from accounts.models import VirtualSchool
+
+    from .clock.reminders import RunReport, run_virtual_schools
+
+    report = RunReport()
+    analysed = run_virtual_schools(
+        VirtualSchool.objects.filter(pk__in=virtual_school_ids).order_by("pk"),
+        today=date.fromisoformat(day),
+        report=report,
+    )
+    if analysed:
+        cache.set(f"{run}:analysed", True, timeout=RUN_KEPT_SECONDS)
+    cache.add(f"{run}:part:{part}", True, timeout=RUN_KEPT_SECONDS)
+    # Each part marks itself before it looks, so whichever finishes last sees every mark; the
+    # `add` lets only one of them send the digests if two finish together.
+    finished = cache.get_many([f"{run}:part:{n}" for n in range(parts)])
+    if len(finished) == parts and cache.add(f"{run}:gathering", True, RUN_KEPT_SECONDS):
+        gather_daily_digests.delay(run=run, day=day, refresh=bool(cache.get(f"{run}:analysed")))
+    return {"part": part, "peps": report.peps, "reminders": report.reminders}
+
+
+@shared_task
+def gather_daily_digests(*, run: str, day: str, refresh: bool) -> dict:
+    """The daily job's last step: each person's digest of the day, as often as they chose."""
+    from .clock.reminders import gather_digests
+
+    digests = gather_digests(today=date.fromisoformat(day), refresh=refresh)
+    cache.set(f"{run}:finished", timezone.now().isoformat(), timeout=RUN_KEPT_SECONDS)
+    return {"digests": digests}
 
 
 @shared_task(autoretry_for=(RenderFailed, OSError), retry_backoff=60, max_retries=3)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Role, SchoolMembership, User, VirtualSchool
@@ -63,22 +63,60 @@ class RunReport:
 def run_daily_reminders(
     *, today: date | None = None, batch_size: int = BATCH_SIZE, virtual_schools=None
 ) -> RunReport:
+    """The whole job in this process: the planned moves, every Virtual School, the digests.
+    (The beat task runs the Virtual Schools in parallel parts instead: `peps.tasks`.)"""
     today = today or timezone.localdate()
     report = RunReport()
     report.moves = planned_school_moves_apply(today=today)
+    analysed = run_virtual_schools(
+        virtual_schools or VirtualSchool.objects.order_by("pk"),
+        today=today,
+        report=report,
+        batch_size=batch_size,
+    )
+    report.digests = gather_digests(today=today, refresh=analysed)
+    return report
+
+
+def run_virtual_schools(virtual_schools, *, today, report, batch_size=BATCH_SIZE) -> bool:
+    """Refresh the dates and record the reminders of these Virtual Schools' open PEPs (one
+    part of the job). Whether the table's statistics were refreshed on the way."""
     by_email = _email_choices()
     analysed = False
-    for virtual_school in virtual_schools or VirtualSchool.objects.order_by("pk"):
+    for virtual_school in virtual_schools:
         _run_for_virtual_school(
             virtual_school, today=today, report=report, batch_size=batch_size, by_email=by_email
         )
         if not analysed and report.reminders >= ANALYZE_AFTER:
             _refresh_statistics()
             analysed = True
-    report.digests = _gather_digests(today=today)
-    if analysed:
+    return analysed
+
+
+def gather_digests(*, today: date, refresh: bool) -> int:
+    """The job's last step, once every Virtual School's reminders are in: today's digests,
+    then (`refresh`, after a run that wrote many reminders) the table's statistics again."""
+    digests = _gather_digests(today=today)
+    if refresh:
         _refresh_statistics()
-    return report
+    return digests
+
+
+def plan_parts(parts: int) -> list[list[int]]:
+    """The Virtual Schools' ids in up to `parts` groups of about as many children each (the
+    largest council first into the smallest group), for parts of the job to run side by side.
+    A group is never empty."""
+    sizes = (
+        VirtualSchool.objects.annotate(children_count=Count("children"))
+        .order_by("-children_count", "pk")
+        .values_list("pk", "children_count")
+    )
+    groups: list[tuple[int, list[int]]] = [(0, []) for _ in range(max(parts, 1))]
+    for pk, children_count in sizes:
+        total, ids = min(groups, key=lambda group: group[0])
+        groups.remove((total, ids))
+        groups.append((total + children_count, [*ids, pk]))
+    return [sorted(ids) for _, ids in groups if ids]
 
 
 def _refresh_statistics() -> None:

@@ -1,6 +1,7 @@
 """The statutory clock and the daily reminder job."""
 
 import os
+import secrets
 import threading
 from datetime import date, timedelta
 
@@ -357,3 +358,66 @@ def test_a_pep_whose_term_is_another_councils_is_still_dated(world, pep):
     assert pep.due_reason
     by_itself = f'WHERE "peps_term"."id" = {other_term.pk}'
     assert any(by_itself in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_parts_of_the_job_cover_every_virtual_school_once_and_balance_their_children(db):
+    from peps.clock.reminders import plan_parts
+    from tests.accounts.factories import VirtualSchoolFactory
+    from tests.children.factories import ChildFactory
+
+    sizes = [5, 4, 3, 2, 1, 0]
+    schools = [VirtualSchoolFactory() for _ in sizes]
+    for virtual_school, size in zip(schools, sizes, strict=True):
+        ChildFactory.create_batch(size, virtual_school=virtual_school)
+    groups = plan_parts(2)
+    assert sorted(pk for group in groups for pk in group) == sorted(vs.pk for vs in schools)
+    children = [sum(sizes[[vs.pk for vs in schools].index(pk)] for pk in g) for g in groups]
+    assert sorted(children) == [7, 8]  # each council whole, the parts within one child
+    assert len(plan_parts(10)) == len(schools)  # no empty part
+    assert plan_parts(1) == [sorted(vs.pk for vs in schools)]
+
+
+def test_the_beat_job_runs_its_parts_and_sends_each_digest_once(
+    world, pep, django_capture_on_commit_callbacks
+):
+    """The beat job runs the Virtual Schools in parts (here one after another: tasks run in
+    the test's process) and the last part gathers the digests; run again the same day it
+    records and sends nothing more."""
+    from peps.tasks import send_daily_reminders
+
+    with time_machine.travel(pep.due_date + timedelta(days=3)):
+        with django_capture_on_commit_callbacks(execute=True):
+            first = send_daily_reminders()
+        sent = len(mail.outbox)
+        reminders = Reminder.objects.count()
+        with django_capture_on_commit_callbacks(execute=True):
+            send_daily_reminders()
+    assert first["parts"] == 2  # two Virtual Schools in the world, DAILY_JOB_PARTS = 2
+    assert Reminder.objects.filter(kind="overdue", pep=pep).exists()
+    assert not Reminder.objects.filter(digest__isnull=True, by_email=True).exists()
+    to_social_worker = [m for m in mail.outbox if m.to == [world.allocated_social_worker.email]]
+    assert len(to_social_worker) == 1
+    assert (len(mail.outbox), Reminder.objects.count()) == (sent, reminders)
+
+
+def test_only_the_last_part_to_finish_sends_the_digests_and_only_once(world, pep, monkeypatch):
+    from peps import tasks
+
+    gathered = []
+    monkeypatch.setattr(tasks.gather_daily_digests, "delay", lambda **kw: gathered.append(kw))
+    day = (pep.due_date + timedelta(days=3)).isoformat()
+    run = f"daily-job:{day}:{secrets.token_hex(4)}"  # the cache outlives a test run
+    own, other = world.virtual_school.pk, world.other_vs_officer.virtual_school_id
+    with time_machine.travel(date.fromisoformat(day)):
+        first = tasks.remind_virtual_schools(
+            run=run, part=0, parts=2, day=day, virtual_school_ids=[own]
+        )
+        assert gathered == []  # the other part has not finished
+        tasks.remind_virtual_schools(run=run, part=1, parts=2, day=day, virtual_school_ids=[other])
+        assert [g["run"] for g in gathered] == [run]
+        # A part delivered again (its worker died after it finished) sends nothing more.
+        again = tasks.remind_virtual_schools(
+            run=run, part=0, parts=2, day=day, virtual_school_ids=[own]
+        )
+    assert len(gathered) == 1
+    assert first["reminders"] > 0 and again["reminders"] == 0
