@@ -6,7 +6,7 @@ from datetime import date
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -117,7 +117,8 @@ def send_daily_reminders() -> dict:
 RUN_KEPT_SECONDS = 2 * 24 * 60 * 60
 
 
-@shared_task
+# A part or the gathering that met the database down is tried again: both are idempotent.
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=60, max_retries=5)
 def remind_virtual_schools(
     *, run: str, part: int, parts: int, day: str, virtual_school_ids: list[int]
 ) -> dict:
@@ -145,7 +146,7 @@ def remind_virtual_schools(
     return {"part": part, "peps": report.peps, "reminders": report.reminders}
 
 
-@shared_task
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=60, max_retries=5)
 def gather_daily_digests(*, run: str, day: str, refresh: bool) -> dict:
     """The daily job's last step: each person's digest of the day, as often as they chose."""
     from .clock.reminders import gather_digests
