@@ -22,7 +22,7 @@ from accounts.models import Role, School, User, VirtualSchool
 from audit.services import audit_record, audit_record_many
 from children.access import access_sync_children
 from children.models import Child, Enrolment, Placement, SocialWorkerAllocation
-from children.signals import education_changed
+from children.signals import children_changed_in_bulk, education_changed
 
 from .csvfiles import ChildFacts, Parsed, Refusal
 
@@ -454,6 +454,10 @@ def plan_apply(
 
     touched = [entry.child_id for entry in plan.entries if entry.action != "unchanged"]
     access_sync_children(child_ids=touched, today=today)
+    if touched:
+        # Children and periods were written in bulk, without the models' signals: the council's
+        # kept figures and school filter are renewed here, whether or not any access changed.
+        children_changed_in_bulk.send(sender=Child, virtual_school_ids=[virtual_school.pk])
     audit_record_many(actor=actor, events=events)
     audit_record(
         actor=actor,

@@ -186,3 +186,21 @@ def test_the_period_of_care_starts_after_the_last_break(virtual_school):
     (child,) = ssda903.parse(**files).children
     assert child.fields["date_entered_care"] == "2022-03-01"
     assert child.placement["start_date"] == "2022-03-01"
+
+
+def test_an_import_that_changes_no_access_still_renews_the_councils_kept_figures(
+    virtual_school, school, settings
+):
+    """The import writes children and periods in bulk (no model signals): the Virtual School's
+    kept figures and school filter are renewed whether or not anyone's access changed."""
+    from pep_portal.kept import kept_key
+
+    settings.DASHBOARD_FIGURES_SECONDS = 600
+    _apply(virtual_school, two_children(school.urn))
+    Child.objects.filter(council_child_id="A1").update(legal_status=Child.LegalStatus.SECTION_20)
+    before = kept_key(virtual_school.pk, "dashboard")
+    assert kept_key(virtual_school.pk, "dashboard") == before  # nothing changed meanwhile
+    plan = _apply(virtual_school, two_children(school.urn))
+    assert plan.counts["change"] == 1
+    assert Child.objects.get(council_child_id="A1").legal_status == "full_care_order"
+    assert kept_key(virtual_school.pk, "dashboard") != before
