@@ -23,6 +23,7 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = "pep_national"
+WAIT_SECONDS = 15 * 60
 
 
 def _copy_database(name: str) -> None:
@@ -73,7 +74,10 @@ def _timed_run(log, what: str) -> None:
     started = time.perf_counter()
     # The beat's task, here: it makes the day's moves and sends the parts to the workers.
     dispatched = send_daily_reminders.apply().get()
+    deadline = time.monotonic() + WAIT_SECONDS
     while cache.get(f"{dispatched['run']}:finished") is None:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the {what} had not gathered its digests after {WAIT_SECONDS} s")
         time.sleep(0.1)
     seconds = time.perf_counter() - started
     app.control.purge()  # the digests' emails (locmem here) are not the job's time
@@ -89,8 +93,11 @@ def main(log=print) -> None:
     from django.db import connection
 
     name = settings.DATABASES["default"]["NAME"]
-    if name == SOURCE:
-        raise SystemExit("give DATABASE_URL a copy's name (pep_national_job): this drops it")
+    if not name.endswith("_job") or name == SOURCE:
+        raise SystemExit(
+            f"DATABASE_URL names {name}: give it a scratch name ending in _job "
+            "(pep_national_job), since this benchmark drops that database and makes it again"
+        )
     connection.close()
     started = time.perf_counter()
     _copy_database(name)

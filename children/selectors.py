@@ -123,14 +123,15 @@ def with_row_details(children, *, placements: bool = False) -> list[Child]:
         condition, params = "= ANY(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
     else:
         condition, params = f"IN ({', '.join(['%s'] * len(ids))})", ids
-    tables = {
-        "pep": pep_model._meta.db_table,
-        "enrolment": Enrolment._meta.db_table,
-        "school": School._meta.db_table,
-        "allocation": SocialWorkerAllocation._meta.db_table,
-        "user": User._meta.db_table,
-        "placement": Placement._meta.db_table,
+    models = {
+        "pep": pep_model,
+        "enrolment": Enrolment,
+        "school": School,
+        "allocation": SocialWorkerAllocation,
+        "user": User,
+        "placement": Placement,
     }
+    tables = {key: connection.ops.quote_name(model._meta.db_table) for key, model in models.items()}
     parts = [
         f"""SELECT 'pep', p.child_id, p.id, p.kind, p.state, p.due_date, p.due_reason,
               p.social_care_due_date
@@ -151,7 +152,8 @@ def with_row_details(children, *, placements: bool = False) -> list[Child]:
     # The tables' names come from the models (S608 above); the ids are parameters.
     found = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2, 3", params * len(parts))
+        # Within a child, the newest first (a second current school or social worker).
+        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2, 3 DESC", params * len(parts))
         rows = cursor.fetchall()
     labels = dict(Placement.PlacementType.choices)
     for what, child_id, pk, text, *rest in rows:

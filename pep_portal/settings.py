@@ -339,6 +339,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "peps.tasks.send_daily_reminders",
         "schedule": crontab(hour=env_int("REMINDER_HOUR", 7), minute=0),
     },
+    # The daily job's digests still owed, had its gathering been lost (peps.tasks).
+    "gather-missed-digests": {
+        "task": "peps.tasks.gather_missed_digests",
+        "schedule": crontab(hour=(env_int("REMINDER_HOUR", 7) + 3) % 24, minute=0),
+    },
     "apply-planned-school-moves": {
         "task": "children.tasks.apply_planned_school_moves",
         "schedule": crontab(hour=0, minute=5),
@@ -354,7 +359,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 # The daily job's Virtual Schools run in this many parts side by side (peps.tasks), one to a
-# worker process: on two cores, two parts took a national first run from 60 to 44-49 s.
+# worker process: on two cores, two parts took a national first run from 58-60 to 44-51 s.
 DAILY_JOB_PARTS = env_int("DAILY_JOB_PARTS", 2)
 # /readyz fails when the last heartbeat is older than this many seconds.
 HEARTBEAT_STALE_AFTER = env_int("HEARTBEAT_STALE_AFTER_SECONDS", 300)

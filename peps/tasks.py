@@ -79,14 +79,15 @@ def send_digest(*, digest_id: int) -> None:
 @shared_task
 def send_daily_reminders() -> dict:
     """The beat job: make the day's planned school moves, then refresh due dates and record
-    reminders in DAILY_JOB_PARTS parts run side by side (each a group of Virtual Schools of
-    about as many children), the last part to finish sending `gather_daily_digests`; then
+    reminders in DAILY_JOB_PARTS parts run side by side (each a group of Virtual Schools with
+    about as many open PEPs), the last part to finish sending `gather_daily_digests`; then
     forget the one-off tokens of forms sent over a week ago.
 
-    Which parts have finished is kept in the shared cache under this run's own key, so a second
+    What the parts have done is kept in the shared cache under this run's own key, so a second
     run the same day (by hand, or a redelivery) counts its own parts. A part that fails for good
-    leaves the day without digests: its councils' reminders are recorded when the job runs
-    again, and every reminder not yet in a digest goes into the next day's."""
+    still marks itself done, so that everyone else's digests go that day; its councils'
+    reminders are recorded when the job runs again. If the gathering itself is lost, beat's
+    `gather-missed-digests` a few hours later makes the digests still owed."""
     # reminders enqueues this module's tasks: import it late
     from children.services import planned_school_moves_apply
 
@@ -95,7 +96,9 @@ def send_daily_reminders() -> dict:
     today = timezone.localdate()
     moves = planned_school_moves_apply(today=today)
     groups = plan_parts(settings.DAILY_JOB_PARTS)
-    run = f"daily-job:{today.isoformat()}:{secrets.token_hex(4)}"
+    run = f"daily-job:{settings.DATABASES['default']['NAME']}:{today.isoformat()}:"
+    run += secrets.token_hex(4)
+    cache.set(f"{run}:reminders", 0, timeout=RUN_KEPT_SECONDS)
     for part, virtual_school_ids in enumerate(groups):
         remind_virtual_schools.delay(
             run=run,
@@ -118,42 +121,81 @@ RUN_KEPT_SECONDS = 2 * 24 * 60 * 60
 
 
 # A part or the gathering that met the database down is tried again: both are idempotent.
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=60, max_retries=5)
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=60, max_retries=5)
 def remind_virtual_schools(
-    *, run: str, part: int, parts: int, day: str, virtual_school_ids: list[int]
+    self, *, run: str, part: int, parts: int, day: str, virtual_school_ids: list[int]
 ) -> dict:
     """One part of the daily job: these Virtual Schools' due dates and reminders. Run again
     (a redelivery after a crash) it records nothing twice. The last part of the run to finish
     sends the digests, once."""
     from accounts.models import VirtualSchool
 
-    from .clock.reminders import RunReport, run_virtual_schools
+    from .clock.reminders import ANALYZE_AFTER, RunReport, run_virtual_schools
+
+    def written(new: int) -> bool:
+        # The run's reminders across its parts: the part that takes them to ANALYZE_AFTER
+        # refreshes the statistics, once for the whole run.
+        key = f"{run}:reminders"
+        cache.add(key, 0, RUN_KEPT_SECONDS)  # set when the run was sent; gone if evicted
+        total = cache.incr(key, new) if new else cache.get(key, 0)
+        return total >= ANALYZE_AFTER and cache.add(f"{run}:analysed", True, RUN_KEPT_SECONDS)
 
     report = RunReport()
-    analysed = run_virtual_schools(
-        VirtualSchool.objects.filter(pk__in=virtual_school_ids).order_by("pk"),
-        today=date.fromisoformat(day),
-        report=report,
-    )
-    if analysed:
-        cache.set(f"{run}:analysed", True, timeout=RUN_KEPT_SECONDS)
+    try:
+        run_virtual_schools(
+            VirtualSchool.objects.filter(pk__in=virtual_school_ids).order_by("pk"),
+            today=date.fromisoformat(day),
+            report=report,
+            written=written,
+        )
+    except OperationalError:
+        if self.request.retries < self.max_retries:
+            raise  # tried again (autoretry_for), and marks itself done then
+        _part_done(run=run, part=part, parts=parts, day=day)
+        raise
+    except Exception:
+        _part_done(run=run, part=part, parts=parts, day=day)  # the others' digests still go
+        raise
+    _part_done(run=run, part=part, parts=parts, day=day)
+    return {"part": part, "peps": report.peps, "reminders": report.reminders}
+
+
+def _part_done(*, run: str, part: int, parts: int, day: str) -> None:
+    """Mark this part done; the last of the run's parts to finish sends the digests."""
+    from .clock.reminders import ANALYZE_AFTER
+
     cache.add(f"{run}:part:{part}", True, timeout=RUN_KEPT_SECONDS)
     # Each part marks itself before it looks, so whichever finishes last sees every mark; the
     # `add` lets only one of them send the digests if two finish together.
     finished = cache.get_many([f"{run}:part:{n}" for n in range(parts)])
-    if len(finished) == parts and cache.add(f"{run}:gathering", True, RUN_KEPT_SECONDS):
-        gather_daily_digests.delay(run=run, day=day, refresh=bool(cache.get(f"{run}:analysed")))
-    return {"part": part, "peps": report.peps, "reminders": report.reminders}
+    if len(finished) < parts or not cache.add(f"{run}:gathering", True, RUN_KEPT_SECONDS):
+        return
+    refresh = (cache.get(f"{run}:reminders") or 0) >= ANALYZE_AFTER
+    try:
+        gather_daily_digests.delay(run=run, day=day, refresh=refresh)
+    except Exception:
+        cache.delete(f"{run}:gathering")  # not sent: a redelivered part may send it
+        raise
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=60, max_retries=5)
 def gather_daily_digests(*, run: str, day: str, refresh: bool) -> dict:
-    """The daily job's last step: each person's digest of the day, as often as they chose."""
+    """The daily job's last step: each person's digest of the day, as often as they chose. Run
+    again the same day it makes only the digests still owed (`gather-missed-digests`)."""
     from .clock.reminders import gather_digests
 
     digests = gather_digests(today=date.fromisoformat(day), refresh=refresh)
     cache.set(f"{run}:finished", timezone.now().isoformat(), timeout=RUN_KEPT_SECONDS)
     return {"digests": digests}
+
+
+@shared_task
+def gather_missed_digests() -> dict:
+    """Beat's safety net, a few hours after the daily job: today's digests still owed, if the
+    job's gathering was lost (a worker killed as it sent it, the cache emptied mid-run). After
+    a normal day it makes none: each person's digest of the day is made once."""
+    today = timezone.localdate().isoformat()
+    return gather_daily_digests(run=f"daily-job:missed:{today}", day=today, refresh=False)
 
 
 @shared_task(autoretry_for=(RenderFailed, OSError), retry_backoff=60, max_retries=3)

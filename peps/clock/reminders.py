@@ -78,16 +78,28 @@ def run_daily_reminders(
     return report
 
 
-def run_virtual_schools(virtual_schools, *, today, report, batch_size=BATCH_SIZE) -> bool:
-    """Refresh the dates and record the reminders of these Virtual Schools' open PEPs (one
-    part of the job). Whether the table's statistics were refreshed on the way."""
+def run_virtual_schools(
+    virtual_schools, *, today, report, batch_size=BATCH_SIZE, written=None
+) -> bool:
+    """Refresh the dates and record the reminders of these Virtual Schools' open PEPs (the
+    whole job's, or one part's). The reminders table's statistics are refreshed once the run's
+    reminders reach ANALYZE_AFTER: `written(n)`, told each Virtual School's new reminders,
+    answers whether this is the moment (for a part: the run's total, across parts, has just
+    reached it); by default this report's own total. Whether they were refreshed here."""
     by_email = _email_choices()
     analysed = False
     for virtual_school in virtual_schools:
+        before = report.reminders
         _run_for_virtual_school(
             virtual_school, today=today, report=report, batch_size=batch_size, by_email=by_email
         )
-        if not analysed and report.reminders >= ANALYZE_AFTER:
+        if analysed:
+            continue
+        if written is not None:
+            due = written(report.reminders - before)
+        else:
+            due = report.reminders >= ANALYZE_AFTER
+        if due:
             _refresh_statistics()
             analysed = True
     return analysed
@@ -95,7 +107,8 @@ def run_virtual_schools(virtual_schools, *, today, report, batch_size=BATCH_SIZE
 
 def gather_digests(*, today: date, refresh: bool) -> int:
     """The job's last step, once every Virtual School's reminders are in: today's digests,
-    then (`refresh`, after a run that wrote many reminders) the table's statistics again."""
+    then (`refresh`, after a run that wrote ANALYZE_AFTER reminders or more) the table's
+    statistics again."""
     digests = _gather_digests(today=today)
     if refresh:
         _refresh_statistics()
@@ -103,19 +116,25 @@ def gather_digests(*, today: date, refresh: bool) -> int:
 
 
 def plan_parts(parts: int) -> list[list[int]]:
-    """The Virtual Schools' ids in up to `parts` groups of about as many children each (the
-    largest council first into the smallest group), for parts of the job to run side by side.
-    A group is never empty."""
-    sizes = (
-        VirtualSchool.objects.annotate(children_count=Count("children"))
-        .order_by("-children_count", "pk")
-        .values_list("pk", "children_count")
+    """The Virtual Schools' ids in up to `parts` groups of about as many open PEPs each (the
+    job's work is a council's open PEPs; the largest council first into the smallest group),
+    for parts of the job to run side by side. A group is never empty."""
+    open_peps = dict(
+        Pep.objects.exclude(state=Pep.State.SIGNED_OFF)
+        .order_by()
+        .values("child__virtual_school_id")
+        .annotate(n=Count("pk"))
+        .values_list("child__virtual_school_id", "n")
+    )
+    sizes = sorted(
+        ((open_peps.get(pk, 0), pk) for pk in VirtualSchool.objects.values_list("pk", flat=True)),
+        key=lambda size: (-size[0], size[1]),
     )
     groups: list[tuple[int, list[int]]] = [(0, []) for _ in range(max(parts, 1))]
-    for pk, children_count in sizes:
+    for count, pk in sizes:
         total, ids = min(groups, key=lambda group: group[0])
         groups.remove((total, ids))
-        groups.append((total + children_count, [*ids, pk]))
+        groups.append((total + count, [*ids, pk]))
     return [sorted(ids) for _, ids in groups if ids]
 
 

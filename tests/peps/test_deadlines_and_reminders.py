@@ -360,19 +360,30 @@ def test_a_pep_whose_term_is_another_councils_is_still_dated(world, pep):
     assert any(by_itself in q["sql"] for q in queries.captured_queries)
 
 
-def test_the_parts_of_the_job_cover_every_virtual_school_once_and_balance_their_children(db):
+def test_the_parts_of_the_job_cover_every_virtual_school_once_and_balance_their_open_peps(db):
+    """The job's work is a council's open PEPs: the parts are balanced by those, not by
+    children (a signed-off PEP or a child with none is no work)."""
     from peps.clock.reminders import plan_parts
     from tests.accounts.factories import VirtualSchoolFactory
     from tests.children.factories import ChildFactory
+    from tests.peps.factories import SignedOffPepFactory
 
     sizes = [5, 4, 3, 2, 1, 0]
     schools = [VirtualSchoolFactory() for _ in sizes]
+    terms = {}
     for virtual_school, size in zip(schools, sizes, strict=True):
-        ChildFactory.create_batch(size, virtual_school=virtual_school)
+        terms[virtual_school] = TermFactory(virtual_school=virtual_school)
+        for child in ChildFactory.create_batch(size, virtual_school=virtual_school):
+            DraftPepFactory(child=child, term=terms[virtual_school])
+    # Many children and signed-off PEPs in the council with no open PEP: still no work.
+    idle = schools[-1]
+    for child in ChildFactory.create_batch(6, virtual_school=idle):
+        SignedOffPepFactory(child=child, term=terms[idle])
     groups = plan_parts(2)
     assert sorted(pk for group in groups for pk in group) == sorted(vs.pk for vs in schools)
-    children = [sum(sizes[[vs.pk for vs in schools].index(pk)] for pk in g) for g in groups]
-    assert sorted(children) == [7, 8]  # each council whole, the parts within one child
+    open_peps = {vs.pk: size for vs, size in zip(schools, sizes, strict=True)}
+    work = sorted(sum(open_peps[pk] for pk in group) for group in groups)
+    assert work == [7, 8]  # each council whole, the parts within one PEP of each other
     assert len(plan_parts(10)) == len(schools)  # no empty part
     assert plan_parts(1) == [sorted(vs.pk for vs in schools)]
 
@@ -421,3 +432,81 @@ def test_only_the_last_part_to_finish_sends_the_digests_and_only_once(world, pep
         )
     assert len(gathered) == 1
     assert first["reminders"] > 0 and again["reminders"] == 0
+
+
+def _two_parts(world):
+    return [[world.virtual_school.pk], [world.other_vs_officer.virtual_school_id]]
+
+
+def test_parts_that_reach_the_threshold_only_together_refresh_the_statistics_once(
+    world, pep, monkeypatch
+):
+    """ANALYZE_AFTER counts the whole run's reminders, across its parts: here the first part's
+    alone do not reach it, the first and second together do."""
+    from peps import tasks
+    from peps.clock import reminders
+
+    other = world.other_vs_officer.virtual_school
+    DraftPepFactory(child__virtual_school=other, term=TermFactory(virtual_school=other),
+                    due_date=pep.due_date)  # fmt: skip
+    refreshed, gathered = [], []
+    monkeypatch.setattr(reminders, "_refresh_statistics", lambda: refreshed.append(1))
+    monkeypatch.setattr(tasks.gather_daily_digests, "delay", lambda **kw: gathered.append(kw))
+    day = pep.due_date + timedelta(days=3)
+    run = f"daily-job:test:{day}:{secrets.token_hex(4)}"
+    with time_machine.travel(day):
+        first = tasks.remind_virtual_schools(run=run, part=0, parts=2, day=day.isoformat(),
+                                             virtual_school_ids=_two_parts(world)[0])  # fmt: skip
+        monkeypatch.setattr(reminders, "ANALYZE_AFTER", first["reminders"] + 1)
+        assert refreshed == []
+        second = tasks.remind_virtual_schools(run=run, part=1, parts=2, day=day.isoformat(),
+                                              virtual_school_ids=_two_parts(world)[1])  # fmt: skip
+    assert first["reminders"] > 0 and second["reminders"] > 0
+    assert refreshed == [1]  # by the part that took the run's total over, once
+    assert [g["refresh"] for g in gathered] == [True]  # and again after the digests
+
+
+def test_a_part_that_fails_still_lets_everyone_elses_digests_go(world, pep, monkeypatch):
+    from peps import tasks
+    from peps.clock import reminders
+
+    gathered = []
+    monkeypatch.setattr(tasks.gather_daily_digests, "delay", lambda **kw: gathered.append(kw))
+    real = reminders._run_for_virtual_school
+
+    def broken(virtual_school, **kwargs):
+        if virtual_school.pk == world.other_vs_officer.virtual_school_id:
+            raise ValueError("a data fault in one council")
+        return real(virtual_school, **kwargs)
+
+    monkeypatch.setattr(reminders, "_run_for_virtual_school", broken)
+    day = (pep.due_date + timedelta(days=3)).isoformat()
+    run = f"daily-job:test:{day}:{secrets.token_hex(4)}"
+    with time_machine.travel(date.fromisoformat(day)):
+        tasks.remind_virtual_schools(run=run, part=0, parts=2, day=day,
+                                     virtual_school_ids=_two_parts(world)[0])  # fmt: skip
+        with pytest.raises(ValueError, match="one council"):
+            tasks.remind_virtual_schools(run=run, part=1, parts=2, day=day,
+                                         virtual_school_ids=_two_parts(world)[1])  # fmt: skip
+    assert [g["run"] for g in gathered] == [run]
+
+
+def test_the_safety_net_makes_only_the_digests_a_lost_gathering_owed(
+    world, pep, monkeypatch, django_capture_on_commit_callbacks
+):
+    from peps import tasks
+
+    day = pep.due_date + timedelta(days=3)
+    monkeypatch.setattr(tasks.gather_daily_digests, "delay", lambda **kw: None)  # lost
+    with time_machine.travel(day), django_capture_on_commit_callbacks(execute=True):
+        tasks.send_daily_reminders()
+    assert Digest.objects.count() == 0
+    monkeypatch.undo()
+    with time_machine.travel(day + timedelta(hours=3)):
+        with django_capture_on_commit_callbacks(execute=True):
+            made = tasks.gather_missed_digests()
+        with django_capture_on_commit_callbacks(execute=True):
+            again = tasks.gather_missed_digests()
+    assert made["digests"] > 0 and again["digests"] == 0
+    to_social_worker = [m for m in mail.outbox if m.to == [world.allocated_social_worker.email]]
+    assert len(to_social_worker) == 1
