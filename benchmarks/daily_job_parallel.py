@@ -26,27 +26,31 @@ SOURCE = "pep_national"
 WAIT_SECONDS = 15 * 60
 
 
-def _copy_database(name: str) -> None:
+def _as_owner(*statements: str) -> None:
+    """Run statements on the server's `postgres` database, outside a transaction (as CREATE
+    and DROP DATABASE must be), as the benchmark's own user."""
     db = settings.DATABASES["default"]
     admin = psycopg2.connect(
         dbname="postgres", user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432
     )
     admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{SOURCE}" STRATEGY FILE_COPY')
-    admin.close()
+    try:
+        with admin.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+    finally:
+        admin.close()
+
+
+def _copy_database(name: str) -> None:
+    _as_owner(
+        f'DROP DATABASE IF EXISTS "{name}"',
+        f'CREATE DATABASE "{name}" TEMPLATE "{SOURCE}" STRATEGY FILE_COPY',
+    )
 
 
 def _drop_database(name: str) -> None:
-    db = settings.DATABASES["default"]
-    admin = psycopg2.connect(
-        dbname="postgres", user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    _as_owner(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _worker() -> subprocess.Popen:
