@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role, School, User
 from pep_portal.kept import keeping, kept
+from pep_portal.lookups import Ids
 
 from .access import CHANGE, SIGNED_OFF_PEPS, VIEW, children_with_permission
 from .models import Child, Enrolment, Placement, SocialWorkerAllocation
@@ -120,18 +121,15 @@ def with_row_details(children, *, placements: bool = False) -> list[Child]:
     pep_model = Child._meta.get_field("peps").related_model
     ids = [child.pk for child in children]
     if connection.vendor == "postgresql":
-        condition, params = "= ANY(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
+        condition, params = "= ANY(%s::bigint[])", [Ids(ids).array]
     else:
         condition, params = f"IN ({', '.join(['%s'] * len(ids))})", ids
-    models = {
-        "pep": pep_model,
-        "enrolment": Enrolment,
-        "school": School,
-        "allocation": SocialWorkerAllocation,
-        "user": User,
-        "placement": Placement,
-    }
-    tables = {key: connection.ops.quote_name(model._meta.db_table) for key, model in models.items()}
+    tables = {
+        key: connection.ops.quote_name(model._meta.db_table)
+        for key, model in [("pep", pep_model), ("enrolment", Enrolment), ("school", School),
+                           ("allocation", SocialWorkerAllocation), ("user", User),
+                           ("placement", Placement)]
+    }  # fmt: skip
     parts = [
         f"""SELECT 'pep', p.child_id, p.id, p.kind, p.state, p.due_date, p.due_reason,
               p.social_care_due_date
@@ -159,11 +157,8 @@ def with_row_details(children, *, placements: bool = False) -> list[Child]:
     for what, child_id, pk, text, *rest in rows:
         if what == "pep":
             state, due_date, due_reason, social_care_due_date = rest
-            if isinstance(due_date, str):  # SQLite returns a UNION's dates as text
-                due_date = date.fromisoformat(due_date)
-            if isinstance(social_care_due_date, str):
-                social_care_due_date = date.fromisoformat(social_care_due_date)
-            values = (pk, child_id, text, state, due_date, due_reason, social_care_due_date)
+            values = (pk, child_id, text, state, _as_date(due_date), due_reason,
+                      _as_date(social_care_due_date))  # fmt: skip
             pep = pep_model.from_db(connection.alias, ROW_PEP_FIELDS, values)
             found["pep", child_id].append(pep)
         elif what == "placement":
@@ -177,6 +172,11 @@ def with_row_details(children, *, placements: bool = False) -> list[Child]:
         if placements:
             child.placement_types = found["placement", child.pk]
     return children
+
+
+def _as_date(value):
+    """A date read by a raw query: SQLite returns a UNION's dates as text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def children_placed_with(*, user: User) -> QuerySet[Child]:

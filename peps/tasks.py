@@ -141,6 +141,7 @@ def remind_virtual_schools(
         return total >= ANALYZE_AFTER and cache.add(f"{run}:analysed", True, RUN_KEPT_SECONDS)
 
     report = RunReport()
+    retrying = False
     try:
         run_virtual_schools(
             VirtualSchool.objects.filter(pk__in=virtual_school_ids).order_by("pk"),
@@ -149,14 +150,12 @@ def remind_virtual_schools(
             written=written,
         )
     except OperationalError:
-        if self.request.retries < self.max_retries:
-            raise  # tried again (autoretry_for), and marks itself done then
-        _part_done(run=run, part=part, parts=parts, day=day)
+        retrying = self.request.retries < self.max_retries  # autoretry_for: it marks then
         raise
-    except Exception:
-        _part_done(run=run, part=part, parts=parts, day=day)  # the others' digests still go
-        raise
-    _part_done(run=run, part=part, parts=parts, day=day)
+    finally:
+        # Done, or failed for good: either way the others' digests need not wait for it.
+        if not retrying:
+            _part_done(run=run, part=part, parts=parts, day=day)
     return {"part": part, "peps": report.peps, "reminders": report.reminders}
 
 
