@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from audit.context import client_address
 
-from . import services, two_factor
+from . import backends, services, two_factor
 from .decorators import role_required
 from .forms import (
     PasswordChangeForm,
@@ -200,7 +200,7 @@ def sign_on_callback(request):
             request, "accounts/sign_on_refused.html", {"reason": str(refusal)}, status=403
         )
     next_url = _safe_next(request, request.session.pop("sign_on_next", None))
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=backends.PATH)
     request.session["signed_in_by_council"] = True
     return redirect(next_url or "home")
 

@@ -53,9 +53,12 @@ def long_date(value) -> str:
 
 
 def _has_errors(value) -> bool:
-    if isinstance(value, forms.BaseForm):
+    # By the value's own type: isinstance would ask a lazy value (the user, the CSRF token)
+    # for its __class__, which works it out, even on a page that never shows it.
+    kind = type(value)
+    if issubclass(kind, forms.BaseForm):
         return value.is_bound and bool(value.errors)
-    if isinstance(value, forms.BaseFormSet):
+    if issubclass(kind, forms.BaseFormSet):
         return value.is_bound and (bool(value.non_form_errors()) or any(value.errors))
     return False
 
