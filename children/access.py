@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import school_staff_group_name, virtual_school_staff_group_name
 from audit.services import audit_record
+from pep_portal.compiled import compile_once
 
 from .models import (
     AccessGrant,
@@ -285,14 +286,17 @@ def _permission_id(codename: str) -> Subquery:
     )
 
 
-def _child_ids_with(user, codename: str, today: date) -> tuple[QuerySet, QuerySet]:
+def _child_ids_with(user_id: int, codename: str, today: date) -> tuple[QuerySet, QuerySet]:
+    """The ids of the children on which the user holds the permission today: through rows of
+    their own (an open grant) and through their groups'. The one definition of access that
+    both readers below are made from."""
     through_user = ChildUserObjectPermission.objects.filter(
         Q(expires_on__isnull=True) | Q(expires_on__gte=today),
-        user=user,
+        user_id=user_id,
         permission_id=_permission_id(codename),
     ).values("content_object_id")
     through_groups = ChildGroupObjectPermission.objects.filter(
-        group_id__in=User.groups.through.objects.filter(user_id=user.pk).values("group_id"),
+        group_id__in=User.groups.through.objects.filter(user_id=user_id).values("group_id"),
         permission_id=_permission_id(codename),
     ).values("content_object_id")
     return through_user, through_groups
@@ -302,12 +306,39 @@ def children_with_permission(*, user, codename: str = VIEW) -> QuerySet[Child]:
     """Every child on which the user holds the permission now, in one query."""
     if not user.is_authenticated or not user.is_active:
         return Child.objects.none()
-    through_user, through_groups = _child_ids_with(user, codename, timezone.localdate())
+    scope = _scope_rows(codename=codename)
+    return Child.objects.filter(pk__in=scope.subquery(user_id=user.pk, today=timezone.localdate()))
+
+
+@compile_once
+def _scope_rows(user_id: int, today: date, codename: str) -> QuerySet:
     # One IN over a UNION, not two INs joined by OR: PostgreSQL semi-joins the union (a few
     # thousand ids at most) into the children's primary key, where the OR made it test every
-    # child in the country against both lists.
-    return Child.objects.filter(pk__in=through_user.union(through_groups))
+    # child in the country against both lists. Compiled once per process: building and
+    # compiling the union took longer than PostgreSQL takes to answer it for a caseload.
+    through_user, through_groups = _child_ids_with(user_id, codename, today)
+    return through_user.union(through_groups)
+
+
+@compile_once
+def _one_child_rows(user_id: int, child_id: int, today: date, codename: str) -> QuerySet:
+    through_user, through_groups = _child_ids_with(user_id, codename, today)
+    return through_user.filter(content_object_id=child_id).union(
+        through_groups.filter(content_object_id=child_id), all=True
+    )
+
+
+def user_has_child_permission_id(*, user, child_id: int, codename: str = VIEW) -> bool:
+    """Whether the user holds the permission on this one child now: `children_with_permission`
+    for one child. It reads that child's own rows of the two access tables by their indexes,
+    where the whole scope is a union of up to a council's 2,000 ids (about 3 ms on the national
+    data set); and the statement is compiled once per process (`pep_portal.compiled`), where the
+    ORM took longer to build the union than PostgreSQL to answer it."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    statement = _one_child_rows(codename=codename)
+    return bool(statement.rows(user_id=user.pk, child_id=child_id, today=timezone.localdate()))
 
 
 def user_has_child_permission(*, user, child: Child, codename: str = VIEW) -> bool:
-    return children_with_permission(user=user, codename=codename).filter(pk=child.pk).exists()
+    return user_has_child_permission_id(user=user, child_id=child.pk, codename=codename)

@@ -15,7 +15,13 @@ from accounts.models import Role, School, User
 from pep_portal.kept import keeping, kept
 from pep_portal.lookups import Ids
 
-from .access import CHANGE, SIGNED_OFF_PEPS, VIEW, children_with_permission
+from .access import (
+    CHANGE,
+    SIGNED_OFF_PEPS,
+    VIEW,
+    children_with_permission,
+    user_has_child_permission_id,
+)
 from .models import Child, Enrolment, Placement, SocialWorkerAllocation
 from .school_year import academic_year_of
 from .upn import upn_normalise
@@ -45,14 +51,11 @@ def visible_among(*, user: User, child_ids) -> set[int]:
 def child_get_for_user(*, user: User, child_id: int, to_change: bool = False) -> Child:
     """The child, if this person may see them: 404 if not (existence is not revealed), 403 if
     they may see but `to_change` and they may not change the record."""
-    child = (
-        children_visible_to(user=user).select_related("virtual_school").filter(pk=child_id).first()
-    )
-    if child is None:
+    child = Child.objects.select_related("virtual_school").filter(pk=child_id).first()
+    if child is None or not user_has_child_permission_id(user=user, child_id=child.pk):
         raise Http404("No such child")
-    if (
-        to_change
-        and not children_with_permission(user=user, codename=CHANGE).filter(pk=child.pk).exists()
+    if to_change and not user_has_child_permission_id(
+        user=user, child_id=child.pk, codename=CHANGE
     ):
         raise PermissionDenied
     return child

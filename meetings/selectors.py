@@ -1,7 +1,7 @@
 from django.http import Http404
 
 from accounts.models import User
-from children.selectors import children_visible_to
+from children.access import user_has_child_permission_id
 
 from .models import Meeting, MeetingAction
 
@@ -10,10 +10,12 @@ def meeting_get_for_user(*, user: User, meeting_id: int) -> Meeting:
     """A meeting is visible exactly when its child is; otherwise 404."""
     meeting = (
         Meeting.objects.select_related("pep__child", "pep__term", "created_by")
-        .filter(pk=meeting_id, pep__child__in=children_visible_to(user=user))
+        .filter(pk=meeting_id)
         .first()
     )
-    if meeting is None:
+    if meeting is None or not user_has_child_permission_id(
+        user=user, child_id=meeting.pep.child_id
+    ):
         raise Http404("No such meeting")
     return meeting
 
@@ -21,11 +23,11 @@ def meeting_get_for_user(*, user: User, meeting_id: int) -> Meeting:
 def action_get_for_user(*, user: User, action_id: int) -> MeetingAction:
     """An action is visible exactly when its child is; otherwise 404."""
     action = (
-        MeetingAction.objects.select_related("meeting__pep__child")
-        .filter(pk=action_id, meeting__pep__child__in=children_visible_to(user=user))
-        .first()
+        MeetingAction.objects.select_related("meeting__pep__child").filter(pk=action_id).first()
     )
-    if action is None:
+    if action is None or not user_has_child_permission_id(
+        user=user, child_id=action.meeting.pep.child_id
+    ):
         raise Http404("No such action")
     return action
 

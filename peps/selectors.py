@@ -6,6 +6,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from children.access import user_has_child_permission_id
 from children.selectors import (
     ChildFilters,
     caseload_for,
@@ -24,12 +25,8 @@ from .models import Pep, Reminder, SignedOffCopy
 def pep_get_for_user(*, user: User, pep_id: int) -> Pep:
     """The PEP, if this person may see its child; otherwise 404 (existence is not revealed).
     What they may do with it is `peps.policy`'s to say."""
-    pep = (
-        Pep.objects.select_related("child__virtual_school", "term")
-        .filter(pk=pep_id, child__in=children_visible_to(user=user))
-        .first()
-    )
-    if pep is None:
+    pep = Pep.objects.select_related("child__virtual_school", "term").filter(pk=pep_id).first()
+    if pep is None or not user_has_child_permission_id(user=user, child_id=pep.child_id):
         raise Http404("No such PEP")
     return pep
 
