@@ -8,8 +8,8 @@ from django.test import override_settings
 from django.urls import path, reverse
 
 
-def render(source: str) -> str:
-    return Template("{% load addresses %}" + source).render(Context())
+def render(source: str, **context) -> str:
+    return Template("{% load addresses %}" + source).render(Context(context))
 
 
 def test_the_same_addresses_as_url_and_static():
@@ -55,3 +55,38 @@ def test_a_page_without_a_form_sets_no_csrf_cookie_and_one_with_a_form_does(clie
     only where a form needs it."""
     assert "csrftoken" not in client.get(reverse("accessibility")).cookies
     assert "csrftoken" in client.get(reverse("accounts:sign_in")).cookies
+
+
+@pytest.mark.parametrize("object_id", [0, 7, 123456789012])
+def test_an_id_url_is_the_url_for_that_id(object_id):
+    assert render("{% id_url 'children:detail' object_id %}", object_id=object_id) == reverse(
+        "children:detail", args=[object_id]
+    )
+    assert render("{% id_url 'peps:overview' 41 %}") == reverse("peps:overview", args=[41])
+
+
+def test_an_id_url_for_what_is_not_an_id_is_refused_as_url_would():
+    from django.urls import NoReverseMatch
+
+    for refused in (-1, "7/../../admin", None):
+        with pytest.raises(NoReverseMatch):
+            render("{% id_url 'children:detail' object_id %}", object_id=refused)
+    assert render("{% id_url 'children:detail' '12' %}") == reverse("children:detail", args=["12"])
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["{% id_url 'children:detail' %}", "{% id_url name 3 %}", "{% id_url 'home' 3 4 %}"],
+)
+def test_an_id_url_needs_a_quoted_name_and_an_id(source):
+    with pytest.raises(TemplateSyntaxError):
+        render(source)
+
+
+def test_an_id_url_of_a_view_without_one_id_is_refused():
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        render("{% id_url 'children:enrolment_end' 3 %}")
+    with pytest.raises(NoReverseMatch):
+        render("{% id_url 'home' 3 %}")
