@@ -5,7 +5,8 @@ changing their role or password, takes effect on their next request. The row is 
 time; what is saved is Django building the same SELECT again on every request (about two thirds
 of the lookup's time in a profile of a signed-in bare view). The statement is compiled once per
 process by the ORM itself (`pep_portal.compiled`), so it stays the ORM's own query with its
-quoting and columns, and the row becomes a User through `from_db`, as a queryset would make it.
+quoting and columns, its values are read with the ORM's converters, and the row becomes a User
+through `from_db`, as a queryset would make it.
 """
 
 from django.contrib.auth import get_user_model
@@ -33,6 +34,5 @@ class AccountBackend(ModelBackend):
         rows = statement.rows(user_id=pk)
         if not rows:
             return None
-        columns = [field.attname for field in model._meta.concrete_fields]
-        user = model.from_db(statement.alias, columns, rows[0])
+        user = model.from_db(statement.alias, statement.columns, rows[0])
         return user if self.user_can_authenticate(user) else None

@@ -328,14 +328,25 @@ def _one_child_rows(user_id: int, child_id: int, today: date, codename: str) -> 
     )
 
 
+# The largest id a bigint column holds.
+BIGGEST_ID = 2**63 - 1
+
+
 def user_has_child_permission_id(*, user, child_id: int, codename: str = VIEW) -> bool:
     """Whether the user holds the permission on this one child now: `children_with_permission`
     for one child. It reads that child's own rows of the two access tables by their indexes,
     where the whole scope is a union of up to a council's 2,000 ids (about 3 ms on the national
-    data set); and the statement is compiled once per process (`pep_portal.compiled`), where the
-    ORM took longer to build the union than PostgreSQL to answer it."""
+    data set), and the statement is compiled once per process (`pep_portal.compiled`), where
+    the ORM took longer to build the union than PostgreSQL to answer it.
+
+    Callers ask it whether or not the object they were asked for exists (with `child_id=0` for
+    one that does not), so that neither the time nor the queries tell a missing object from
+    someone else's."""
     if not user.is_authenticated or not user.is_active:
         return False
+    if not 0 <= child_id <= BIGGEST_ID:
+        # No child has it (the ORM would find none without asking; the database would refuse).
+        child_id = 0
     statement = _one_child_rows(codename=codename)
     return bool(statement.rows(user_id=user.pk, child_id=child_id, today=timezone.localdate()))
 

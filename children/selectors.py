@@ -51,8 +51,11 @@ def visible_among(*, user: User, child_ids) -> set[int]:
 def child_get_for_user(*, user: User, child_id: int, to_change: bool = False) -> Child:
     """The child, if this person may see them: 404 if not (existence is not revealed), 403 if
     they may see but `to_change` and they may not change the record."""
+    # Access first, by the id asked for: a missing child and someone else's cost the same.
+    if not user_has_child_permission_id(user=user, child_id=child_id):
+        raise Http404("No such child")
     child = Child.objects.select_related("virtual_school").filter(pk=child_id).first()
-    if child is None or not user_has_child_permission_id(user=user, child_id=child.pk):
+    if child is None:
         raise Http404("No such child")
     if to_change and not user_has_child_permission_id(
         user=user, child_id=child.pk, codename=CHANGE

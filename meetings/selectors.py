@@ -13,9 +13,11 @@ def meeting_get_for_user(*, user: User, meeting_id: int) -> Meeting:
         .filter(pk=meeting_id)
         .first()
     )
-    if meeting is None or not user_has_child_permission_id(
-        user=user, child_id=meeting.pep.child_id
-    ):
+    # Asked for a missing meeting too, so that it costs what someone else's does.
+    allowed = user_has_child_permission_id(
+        user=user, child_id=meeting.pep.child_id if meeting else 0
+    )
+    if meeting is None or not allowed:
         raise Http404("No such meeting")
     return meeting
 
@@ -25,9 +27,10 @@ def action_get_for_user(*, user: User, action_id: int) -> MeetingAction:
     action = (
         MeetingAction.objects.select_related("meeting__pep__child").filter(pk=action_id).first()
     )
-    if action is None or not user_has_child_permission_id(
-        user=user, child_id=action.meeting.pep.child_id
-    ):
+    allowed = user_has_child_permission_id(
+        user=user, child_id=action.meeting.pep.child_id if action else 0
+    )
+    if action is None or not allowed:
         raise Http404("No such action")
     return action
 

@@ -5,7 +5,9 @@ union over two permission tables) it costs more than PostgreSQL takes to answer 
 on the path of every page is written as a queryset as usual, with a placeholder value where
 each request's value goes; `compile_once` compiles it the first time, remembers which of the
 statement's parameters were placeholders, and after that only swaps them. The statement stays
-the ORM's own, so it cannot drift from the queryset it was made from.
+the ORM's own, so it cannot drift from the queryset it was made from, and its rows are read
+with the ORM's own converters for each column (SQLite's dates and times, say), as the queryset
+would read them.
 
 Placeholders are values no real parameter takes: negative ids and a date in 1901. The query
 is given those its function names as arguments, and compiling refuses a statement in which
@@ -37,6 +39,10 @@ class Statement:
     # Which of `params` take a value on each run: their position, and the placeholder's name.
     slots: tuple[tuple[int, str], ...]
     alias: str
+    # The selected columns' attribute names (for `Model.from_db`), and the ORM's converters
+    # for the columns that have any: {position: (converters, expression)}.
+    columns: tuple[str, ...]
+    converters: dict
 
     def params_for(self, **values) -> list:
         missing = {name for _, name in self.slots} - values.keys()
@@ -45,13 +51,29 @@ class Statement:
         connection = connections[self.alias]
         params = list(self.params)
         for position, name in self.slots:
-            params[position] = _as_compiled(connection, values[name])
+            value = values[name]
+            if type(value) is not type(PLACEHOLDERS[name]):
+                # A datetime for a date would reach SQLite unconverted and compare as text.
+                expected, given = type(PLACEHOLDERS[name]).__name__, type(value).__name__
+                raise TypeError(f"{name} must be {expected}, not {given}")
+            params[position] = _as_compiled(connection, value)
         return params
 
     def rows(self, **values) -> list[tuple]:
-        with connections[self.alias].cursor() as cursor:
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
             cursor.execute(self.sql, self.params_for(**values))
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+        if not self.converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, (converters, expression) in self.converters.items():
+                for converter in converters:
+                    row[position] = converter(row[position], expression, connection)
+            converted.append(tuple(row))
+        return converted
 
     def subquery(self, **values) -> RawSQL:
         """The statement as a subquery of another queryset: `filter(pk__in=...)`."""
@@ -76,7 +98,9 @@ def compile_once(build: Callable[..., QuerySet]) -> Callable[..., Statement]:
     def statement(alias: str = DEFAULT_DB_ALIAS, **shape) -> Statement:
         connection = connections[alias]
         queryset = build(**{name: PLACEHOLDERS[name] for name in uses}, **shape)
-        sql, params = queryset.query.get_compiler(alias).as_sql()
+        compiler = queryset.query.get_compiler(alias)
+        sql, params = compiler.as_sql()
+        selected = [expression for expression, _, _ in compiler.select[: compiler.col_count]]
         compiled = {_as_compiled(connection, PLACEHOLDERS[name]): name for name in uses}
         slots = tuple(
             (position, compiled[param])
@@ -86,6 +110,13 @@ def compile_once(build: Callable[..., QuerySet]) -> Callable[..., Statement]:
         missing = set(uses) - {name for _, name in slots}
         if missing:
             raise ValueError(f"{build.__qualname__} compiled without {', '.join(sorted(missing))}")
-        return Statement(sql=sql, params=tuple(params), slots=slots, alias=alias)
+        return Statement(
+            sql=sql,
+            params=tuple(params),
+            slots=slots,
+            alias=alias,
+            columns=tuple(getattr(getattr(e, "target", None), "attname", "") for e in selected),
+            converters=compiler.get_converters(selected),
+        )
 
     return statement

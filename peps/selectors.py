@@ -26,7 +26,9 @@ def pep_get_for_user(*, user: User, pep_id: int) -> Pep:
     """The PEP, if this person may see its child; otherwise 404 (existence is not revealed).
     What they may do with it is `peps.policy`'s to say."""
     pep = Pep.objects.select_related("child__virtual_school", "term").filter(pk=pep_id).first()
-    if pep is None or not user_has_child_permission_id(user=user, child_id=pep.child_id):
+    # Asked for a missing PEP too, so that it costs what someone else's does.
+    allowed = user_has_child_permission_id(user=user, child_id=pep.child_id if pep else 0)
+    if pep is None or not allowed:
         raise Http404("No such PEP")
     return pep
 

@@ -1,6 +1,7 @@
 """The signed-in person is read on every request, by one statement compiled once: a change to
 them (deactivated, another role, a new password) holds from their next request."""
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -41,6 +42,9 @@ def test_one_query_reads_the_person(client, social_worker):
     users = [q["sql"] for q in queries.captured_queries if '"accounts_user"' in q["sql"]]
     assert len(users) == 1
     assert 'WHERE "accounts_user"."id" = ' in users[0]
+    # The statement compiled once, not ModelBackend's .get() (which adds LIMIT 21).
+    assert "LIMIT" not in users[0]
+    assert settings.AUTHENTICATION_BACKENDS[1] == "accounts.backends.AccountBackend"
 
 
 def test_a_person_deactivated_while_signed_in_is_signed_out_on_their_next_request(

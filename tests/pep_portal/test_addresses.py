@@ -90,3 +90,16 @@ def test_an_id_url_of_a_view_without_one_id_is_refused():
         render("{% id_url 'children:enrolment_end' 3 %}")
     with pytest.raises(NoReverseMatch):
         render("{% id_url 'home' 3 %}")
+
+
+def test_addresses_follow_the_script_prefix():
+    from django.urls import get_script_prefix, set_script_prefix
+
+    before = get_script_prefix()
+    set_script_prefix("/pep/")
+    try:
+        assert render("{% fixed_url 'accessibility' %}") == "/pep/accessibility/"
+        assert render("{% id_url 'children:detail' 5 %}") == "/pep/children/5/"
+    finally:
+        set_script_prefix(before)
+    assert render("{% fixed_url 'accessibility' %}") == reverse("accessibility")

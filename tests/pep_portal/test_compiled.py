@@ -1,6 +1,6 @@
 """A statement compiled once gives the rows its queryset gives, for any values."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -45,9 +45,14 @@ def test_the_same_rows_as_the_queryset_for_each_value(db):
     assert len(statement.rows(user_id=officer.pk, today=date(2030, 1, 1))) == 3
 
 
-def test_every_value_is_asked_for(db):
+def test_every_value_is_asked_for_and_of_its_placeholders_type(db):
     with pytest.raises(TypeError, match="no value for today"):
         _children(born_after=1990).rows(user_id=1)
+    # A datetime for a date would compare as text on SQLite.
+    with pytest.raises(TypeError, match="today must be date, not datetime"):
+        _children(born_after=1990).rows(user_id=1, today=datetime(2030, 1, 1, tzinfo=UTC))
+    with pytest.raises(TypeError, match="user_id must be int, not str"):
+        _children(born_after=1990).rows(user_id="1", today=date(2030, 1, 1))
 
 
 def test_a_placeholder_the_orm_left_out_is_refused(db):
