@@ -26,49 +26,15 @@ import signal
 import statistics
 import subprocess
 import sys
-import time
 from datetime import date
-from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
 from accounts.models import User
 from benchmarks import pages as page_benchmark
 
 RESULTS = Path(__file__).with_name("ab_pages.md")
-
-
-def _serve(checkout: str, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(  # noqa: S603 - our own gunicorn, our own arguments
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "pep_portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--worker-class",
-            "sync",
-            "--log-level",
-            "warning",
-            "--access-logfile",
-            "/dev/null",
-        ],
-        cwd=checkout,
-        env={**os.environ, "PYTHONPATH": checkout},
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-    )
-    for _ in range(120):
-        try:
-            page_benchmark.fetch(port, "/healthz", "")
-            return server
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise RuntimeError(f"gunicorn did not start in {checkout}")
 
 
 def main(*, before: str, only: list[str], rounds: int = 40, note: str = "") -> None:
@@ -92,8 +58,14 @@ def main(*, before: str, only: list[str], rounds: int = 40, note: str = "") -> N
     for _, user, _ in chosen:
         for side, backend in backends.items():
             if user is not None and (side, user.pk) not in cookies:
-                cookies[side, user.pk] = _session_cookie(User.objects.get(pk=user.pk), backend)
-    servers = {"A": _serve(before, 8181), "B": _serve(str(settings.BASE_DIR), 8182)}
+                cookies[side, user.pk] = page_benchmark.session_cookie(
+                    User.objects.get(pk=user.pk), backend
+                )
+    # Their access lines (gunicorn.conf.py's) would fill the terminal: both go to /dev/null.
+    servers = {
+        "A": page_benchmark.serve(8181, before, stdout=subprocess.DEVNULL),
+        "B": page_benchmark.serve(8182, stdout=subprocess.DEVNULL),
+    }
     ports = {"A": 8181, "B": 8182}
     times = {(name, path): {"A": [], "B": []} for name, _, path in chosen}
     try:
@@ -145,16 +117,6 @@ def _sign_in_backend(checkout: str) -> str:
         check=True,
     )
     return found.stdout.strip().splitlines()[-1]
-
-
-def _session_cookie(user: User, backend: str) -> str:
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = backend
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store["_last_refreshed"] = int(time.time())
-    store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
 def _commit(checkout) -> str:

@@ -381,11 +381,12 @@ def chosen_pages(only: str = "", skip: str = "") -> list[Page]:
     ]
 
 
-def session_cookie(user: User) -> str:
-    """A signed-in session for the server, as `django.contrib.auth.login` would make it."""
+def session_cookie(user: User, backend: str | None = None) -> str:
+    """A signed-in session for the server, as `django.contrib.auth.login` would make it (by
+    `backend`: the sign-in backend of this checkout unless another's is given)."""
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = next(
+    store[BACKEND_SESSION_KEY] = backend or next(
         b for b in settings.AUTHENTICATION_BACKENDS if "axes" not in b.lower()
     )
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -395,7 +396,9 @@ def session_cookie(user: User) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
-def serve(port: int) -> subprocess.Popen:
+def serve(port: int, checkout=None, stdout=None) -> subprocess.Popen:
+    """Gunicorn with 2 sync workers serving `checkout` (this one unless another is given)."""
+    checkout = str(checkout or settings.BASE_DIR)
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn, our own arguments
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -411,9 +414,10 @@ def serve(port: int) -> subprocess.Popen:
             "--log-level",
             "warning",
         ],
-        cwd=settings.BASE_DIR,
-        env=os.environ.copy(),
+        cwd=checkout,
+        env={**os.environ, "PYTHONPATH": checkout},
         start_new_session=True,
+        stdout=stdout,
     )
     for _ in range(120):
         try:
@@ -424,7 +428,7 @@ def serve(port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.5)
     server.kill()
-    raise RuntimeError("gunicorn did not start")
+    raise RuntimeError(f"gunicorn did not start in {checkout}")
 
 
 def fetch(port: int, path: str, cookie: str) -> tuple[int, float]:
